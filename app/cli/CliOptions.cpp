@@ -1,0 +1,192 @@
+#include "CliOptions.h"
+
+#include "engine/ModelSpec.h"
+
+#include <QCommandLineParser>
+#include <QRegularExpression>
+
+#include <cstdio>
+
+namespace clearcut::cli {
+namespace {
+
+std::optional<DevicePreference> parseDevice(const QString &text)
+{
+    const QString t = text.toLower();
+    if (t == QLatin1String("auto") || t.isEmpty())
+        return DevicePreference::Auto;
+    if (t == QLatin1String("cpu"))
+        return DevicePreference::Cpu;
+    static const QRegularExpression cuda(QStringLiteral("^cuda(:\\d+)?$"));
+    if (cuda.match(t).hasMatch())
+        return DevicePreference::Cuda;
+    return std::nullopt;
+}
+
+} // namespace
+
+ParseResult parseCommandLine(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Removes the background from photos. Flags follow transparent-background's CLI."));
+    const QCommandLineOption source({QStringLiteral("s"), QStringLiteral("source")},
+                                    QStringLiteral("A photo or a folder of photos."),
+                                    QStringLiteral("path"));
+    const QCommandLineOption dest({QStringLiteral("d"), QStringLiteral("dest")},
+                                  QStringLiteral("Output folder (default: the current folder)."),
+                                  QStringLiteral("folder"));
+    const QCommandLineOption type(
+        {QStringLiteral("t"), QStringLiteral("type")},
+        QStringLiteral("rgba, map, green, white, [r,g,b], blur, overlay, or a background image "
+                       "file (default: rgba)."),
+        QStringLiteral("type"), QStringLiteral("rgba"));
+    const QCommandLineOption threshold(
+        QStringLiteral("threshold"), QStringLiteral("Hard mask: alpha 1 where the mask >= T."),
+        QStringLiteral("T"));
+    const QCommandLineOption reverse(QStringLiteral("reverse"),
+                                     QStringLiteral("Keep the background instead."));
+    const QCommandLineOption format({QStringLiteral("f"), QStringLiteral("format")},
+                                    QStringLiteral("png, jpg, webp, tiff, bmp (rgba is always png)."),
+                                    QStringLiteral("ext"));
+    const QCommandLineOption resize(QStringLiteral("resize"),
+                                    QStringLiteral("static (the model's size) or dynamic (keep "
+                                                   "the aspect ratio)."),
+                                    QStringLiteral("mode"), QStringLiteral("static"));
+    const QCommandLineOption mode(QStringLiteral("mode"),
+                                  QStringLiteral("base or fast (a smaller input size)."),
+                                  QStringLiteral("mode"), QStringLiteral("base"));
+    const QCommandLineOption ckpt({QStringLiteral("c"), QStringLiteral("ckpt")},
+                                  QStringLiteral("A TorchScript model (default: ISNet)."),
+                                  QStringLiteral("file"));
+    const QCommandLineOption device({QStringLiteral("D"), QStringLiteral("device")},
+                                    QStringLiteral("auto, cpu or cuda (default: auto)."),
+                                    QStringLiteral("device"), QStringLiteral("auto"));
+    const QCommandLineOption threads(QStringLiteral("threads"),
+                                     QStringLiteral("Inference threads (default: physical cores)."),
+                                     QStringLiteral("n"));
+    const QCommandLineOption optimize(
+        QStringLiteral("optimize"),
+        QStringLiteral("Graph optimisation: none, freeze or full (default: full)."),
+        QStringLiteral("level"), QStringLiteral("full"));
+    const QCommandLineOption timings(QStringLiteral("timings"),
+                                     QStringLiteral("Print stage timings as JSON on stderr."));
+    const QCommandLineOption jit(QStringLiteral("jit"),
+                                 QStringLiteral("Accepted for compatibility (always TorchScript)."));
+    const QCommandLineOption quiet({QStringLiteral("q"), QStringLiteral("quiet")},
+                                   QStringLiteral("Print only errors."));
+    const QCommandLineOption help = parser.addHelpOption();
+    const QCommandLineOption version = parser.addVersionOption();
+    parser.addOptions({source, dest, type, threshold, reverse, format, resize, mode, ckpt, device,
+                       threads, optimize, timings, jit, quiet});
+
+    ParseResult result;
+    if (!parser.parse(arguments)) {
+        result.error = parser.errorText();
+        return result;
+    }
+    if (parser.isSet(help)) {
+        std::fputs(qPrintable(parser.helpText()), stdout);
+        result.exitNow = true;
+        return result;
+    }
+    if (parser.isSet(version)) {
+        std::printf("clearcut-cli %s\n", CLEARCUT_VERSION);
+        result.exitNow = true;
+        return result;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        result.error = QStringLiteral("unexpected argument: %1 (use --source)")
+                           .arg(parser.positionalArguments().constFirst());
+        return result;
+    }
+
+    CliOptions o;
+    o.source = parser.value(source);
+    if (o.source.isEmpty()) {
+        result.error = QStringLiteral("--source is required");
+        return result;
+    }
+    o.dest = parser.value(dest);
+
+    QString typeError;
+    const auto parsedType = OutputType::parse(parser.value(type), &typeError);
+    if (!parsedType) {
+        result.error = typeError;
+        return result;
+    }
+    o.type = *parsedType;
+
+    if (parser.isSet(threshold)) {
+        bool ok = false;
+        const double t = parser.value(threshold).toDouble(&ok);
+        if (!ok || t < 0.0 || t > 1.0) {
+            result.error = QStringLiteral("--threshold must be a number between 0 and 1");
+            return result;
+        }
+        o.adjust.threshold = t;
+    }
+    o.adjust.reverse = parser.isSet(reverse);
+
+    o.format = parser.value(format).toLower();
+    if (o.format.startsWith(QLatin1Char('.')))
+        o.format.remove(0, 1);
+    if (o.format.isEmpty() || o.type.hasAlpha())
+        o.format = QStringLiteral("png");
+    if (ImageIO::suffixForFormat(o.format).isEmpty()) {
+        result.error = QStringLiteral("unsupported --format %1").arg(o.format);
+        return result;
+    }
+
+    const QString resizeText = parser.value(resize).toLower();
+    if (resizeText == QLatin1String("static")) {
+        o.segment.resize = ResizeMode::Static;
+    } else if (resizeText == QLatin1String("dynamic")) {
+        o.segment.resize = ResizeMode::Dynamic;
+    } else {
+        result.error = QStringLiteral("--resize must be static or dynamic");
+        return result;
+    }
+    const QString modeText = parser.value(mode).toLower();
+    if (modeText == QLatin1String("fast")) {
+        o.segment.quality = Quality::Fast;
+    } else if (modeText.startsWith(QLatin1String("base"))) {
+        o.segment.quality = Quality::Best;
+    } else {
+        result.error = QStringLiteral("--mode must be base or fast");
+        return result;
+    }
+
+    o.modelPath = parser.isSet(ckpt) ? parser.value(ckpt) : defaultModelPath();
+    const auto devicePreference = parseDevice(parser.value(device));
+    if (!devicePreference) {
+        result.error = QStringLiteral("--device must be auto, cpu or cuda");
+        return result;
+    }
+    o.load.device = *devicePreference;
+    if (parser.isSet(threads)) {
+        bool ok = false;
+        o.load.threads = parser.value(threads).toInt(&ok);
+        if (!ok || o.load.threads < 1) {
+            result.error = QStringLiteral("--threads must be a positive number");
+            return result;
+        }
+    }
+    const QString optimizeText = parser.value(optimize).toLower();
+    if (optimizeText == QLatin1String("none")) {
+        o.load.optimization = inference::Optimization::None;
+    } else if (optimizeText == QLatin1String("freeze")) {
+        o.load.optimization = inference::Optimization::Freeze;
+    } else if (optimizeText == QLatin1String("full")) {
+        o.load.optimization = inference::Optimization::Full;
+    } else {
+        result.error = QStringLiteral("--optimize must be none, freeze or full");
+        return result;
+    }
+    o.timings = parser.isSet(timings);
+    o.quiet = parser.isSet(quiet);
+    result.options = o;
+    return result;
+}
+
+} // namespace clearcut::cli

@@ -1,0 +1,43 @@
+#pragma once
+
+// clearcut-cli's command line, compatible with transparent-background's flags.
+
+#include "engine/ImageIO.h"
+#include "engine/MaskRefiner.h"
+#include "engine/OutputType.h"
+#include "engine/Types.h"
+#include "engine/inference/ModelLoader.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+class QCoreApplication;
+
+namespace clearcut::cli {
+
+struct CliOptions
+{
+    QString source;
+    QString dest;
+    OutputType type;
+    MaskAdjust adjust;
+    QString format; // empty: png
+    SegmentOptions segment;
+    QString modelPath;
+    inference::LoadOptions load;
+    bool timings = false;
+    bool quiet = false;
+};
+
+struct ParseResult
+{
+    std::optional<CliOptions> options;
+    QString error;    // usage error: print it and exit 2
+    bool exitNow = false; // --help / --version handled
+};
+
+ParseResult parseCommandLine(const QStringList &arguments);
+
+} // namespace clearcut::cli

@@ -1,0 +1,443 @@
+#include "Compositor.h"
+
+#include "ImageIO.h"
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+namespace clearcut::Compositor {
+namespace {
+
+// Blur fusion runs its wide pass (~90 px box, as in the paper) on 8x8 block means: that pass is
+// a low-pass filter anyway, and at full resolution it would dominate the cost on 24 MP.
+constexpr int kBlock = 8;
+constexpr int kWideKernelBlocks = 11; // 88 px
+constexpr int kNarrowRadius = 3;      // the second pass: a 7x7 box at full resolution
+constexpr int kBandRows = 64;         // the narrow pass works band by band, in parallel
+constexpr float kEps = 1e-5f;
+
+// Rounded x / 255 for x in [0, 255 * 255] in 16-bit arithmetic, which vectorises well.
+inline uchar div255(std::uint16_t x)
+{
+    x = std::uint16_t(x + 128);
+    return uchar((x + (x >> 8)) >> 8);
+}
+
+void checkInputs(const cv::Mat &photoBgr, const cv::Mat &mask)
+{
+    CV_Assert(photoBgr.type() == CV_8UC3 && mask.type() == CV_8UC1 &&
+              photoBgr.size() == mask.size() && !photoBgr.empty());
+}
+
+// One bilinear tap from full-resolution coordinate i into block means (centres at
+// kBlock * (j + 0.5)).
+struct Tap
+{
+    int lo;
+    int hi;
+    float w; // weight of hi
+};
+
+std::vector<Tap> blockTaps(int length, int blocks)
+{
+    std::vector<Tap> taps(static_cast<size_t>(length));
+    for (int i = 0; i < length; ++i) {
+        const float u = (float(i) + 0.5f) / kBlock - 0.5f;
+        const int lo = std::clamp(int(std::floor(u)), 0, blocks - 1);
+        const int hi = std::min(lo + 1, blocks - 1);
+        taps[size_t(i)] = {lo, hi, std::clamp(u - float(lo), 0.0f, 1.0f)};
+    }
+    return taps;
+}
+
+// The wide pass: local means of the foreground (I*a) and background (I*(1-a)) colours.
+struct WideEstimate
+{
+    cv::Mat foreground; // CV_32FC3 per block, 0..255
+    cv::Mat background; // CV_32FC3 per block, 0..255
+};
+
+WideEstimate wideEstimate(const cv::Mat &photo, const cv::Mat &mask)
+{
+    const int cols = (photo.cols + kBlock - 1) / kBlock;
+    const int rows = (photo.rows + kBlock - 1) / kBlock;
+    cv::Mat alphaMean(rows, cols, CV_32FC1), fgMean(rows, cols, CV_32FC3),
+        bgMean(rows, cols, CV_32FC3);
+
+    cv::parallel_for_(cv::Range(0, rows), [&](const cv::Range &range) {
+        std::vector<float> sums(size_t(cols) * 7);
+        for (int by = range.start; by < range.end; ++by) {
+            std::fill(sums.begin(), sums.end(), 0.0f);
+            const int y0 = by * kBlock, y1 = std::min(photo.rows, y0 + kBlock);
+            for (int y = y0; y < y1; ++y) {
+                const uchar *p = photo.ptr<uchar>(y);
+                const uchar *m = mask.ptr<uchar>(y);
+                for (int x = 0; x < photo.cols; ++x) {
+                    float *s = &sums[size_t(x / kBlock) * 7];
+                    const float a = m[x] * (1.0f / 255.0f);
+                    s[0] += a;
+                    for (int c = 0; c < 3; ++c) {
+                        s[1 + c] += p[3 * x + c] * a;
+                        s[4 + c] += p[3 * x + c] * (1.0f - a);
+                    }
+                }
+            }
+            float *am = alphaMean.ptr<float>(by);
+            float *fm = fgMean.ptr<float>(by);
+            float *bm = bgMean.ptr<float>(by);
+            for (int bx = 0; bx < cols; ++bx) {
+                const int width = std::min(photo.cols, (bx + 1) * kBlock) - bx * kBlock;
+                const float inv = 1.0f / float(width * (y1 - y0));
+                const float *s = &sums[size_t(bx) * 7];
+                am[bx] = s[0] * inv;
+                for (int c = 0; c < 3; ++c) {
+                    fm[3 * bx + c] = s[1 + c] * inv;
+                    bm[3 * bx + c] = s[4 + c] * inv;
+                }
+            }
+        }
+    });
+
+    const cv::Size kernel(kWideKernelBlocks, kWideKernelBlocks);
+    cv::blur(alphaMean, alphaMean, kernel);
+    cv::blur(fgMean, fgMean, kernel);
+    cv::blur(bgMean, bgMean, kernel);
+    for (int y = 0; y < rows; ++y) {
+        const float *am = alphaMean.ptr<float>(y);
+        float *fm = fgMean.ptr<float>(y);
+        float *bm = bgMean.ptr<float>(y);
+        for (int x = 0; x < cols; ++x) {
+            const float toF = 1.0f / (am[x] + kEps);
+            const float toB = 1.0f / (1.0f - am[x] + kEps);
+            for (int c = 0; c < 3; ++c) {
+                fm[3 * x + c] *= toF;
+                bm[3 * x + c] *= toB;
+            }
+        }
+    }
+    return {fgMean, bgMean};
+}
+
+// Columns [first, last] of the semi-transparent pixels in each row (last < 0: none).
+struct RowSpan
+{
+    int first;
+    int last;
+};
+
+// out = fg*a + bg*(1-a) for one row of 3-channel pixels. alpha3 is scratch space for 3*width
+// values: spreading the mask over the channels first turns the blend into one flat loop that the
+// compiler vectorises.
+void blendRow(const uchar *fg, const uchar *bg, const uchar *m, uchar *out, int width,
+              uchar *alpha3)
+{
+    for (int x = 0; x < width; ++x)
+        alpha3[3 * x] = alpha3[3 * x + 1] = alpha3[3 * x + 2] = m[x];
+    for (int i = 0; i < 3 * width; ++i) {
+        const std::uint16_t a = alpha3[i];
+        out[i] = div255(std::uint16_t(fg[i] * a + bg[i] * (255 - a)));
+    }
+}
+
+// Runs body(y, alpha3) for every row in parallel, with per-thread scratch for blendRow().
+template <typename Body> void forEachRow(int rows, int width, const Body &body)
+{
+    cv::parallel_for_(cv::Range(0, rows), [&](const cv::Range &range) {
+        std::vector<uchar> alpha3(size_t(width) * 3);
+        for (int y = range.start; y < range.end; ++y)
+            body(y, alpha3.data());
+    });
+}
+
+} // namespace
+
+namespace {
+
+// out: CV_8UC3, or CV_8UC4 whose alpha is set to the mask too (writing BGRA directly saves a
+// 24 MP channel merge).
+void estimateInto(const cv::Mat &photoBgr, const cv::Mat &mask, cv::Mat &out)
+{
+    const int width = photoBgr.cols, height = photoBgr.rows;
+    const int n = out.channels();
+    std::vector<RowSpan> spans(size_t(height), RowSpan{width, -1});
+
+    // Opaque pixels keep their colour, transparent ones become 0; note where the rest are.
+    cv::parallel_for_(cv::Range(0, height), [&](const cv::Range &range) {
+        for (int y = range.start; y < range.end; ++y) {
+            const uchar *p = photoBgr.ptr<uchar>(y);
+            const uchar *m = mask.ptr<uchar>(y);
+            uchar *o = out.ptr<uchar>(y);
+            RowSpan &span = spans[size_t(y)];
+            for (int x = 0; x < width; ++x) {
+                const uchar keep = m[x] == 255 ? 0xFF : 0;
+                for (int c = 0; c < 3; ++c)
+                    o[n * x + c] = p[3 * x + c] & keep;
+                if (n == 4)
+                    o[n * x + 3] = m[x];
+                if (m[x] != 0 && m[x] != 255) {
+                    span.first = std::min(span.first, x);
+                    span.last = x;
+                }
+            }
+        }
+    });
+    if (std::all_of(spans.begin(), spans.end(), [](const RowSpan &s) { return s.last < 0; }))
+        return; // a hard mask: nothing to estimate
+
+    const WideEstimate wide = wideEstimate(photoBgr, mask);
+    const std::vector<Tap> xTaps = blockTaps(width, wide.foreground.cols);
+    const std::vector<Tap> yTaps = blockTaps(height, wide.foreground.rows);
+    const int bands = (height + kBandRows - 1) / kBandRows;
+    const int r = kNarrowRadius;
+
+    cv::parallel_for_(cv::Range(0, bands), [&](const cv::Range &range) {
+        for (int band = range.start; band < range.end; ++band) {
+            const int y0 = band * kBandRows, y1 = std::min(height, y0 + kBandRows);
+            int first = width, last = -1;
+            for (int y = y0; y < y1; ++y) {
+                first = std::min(first, spans[size_t(y)].first);
+                last = std::max(last, spans[size_t(y)].last);
+            }
+            if (last < 0)
+                continue;
+            // The band's semi-transparent columns plus the narrow box's reach.
+            const cv::Rect region(
+                cv::Point(std::max(0, first - r), std::max(0, y0 - r)),
+                cv::Point(std::min(width, last + 1 + r), std::min(height, y1 + r)));
+            cv::Mat alpha(region.size(), CV_32FC1), fgA(region.size(), CV_32FC3),
+                bgA(region.size(), CV_32FC3);
+
+            // First-pass foreground F1 = Fw + a (I - a Fw - (1-a) Bw) from the wide means,
+            // then the narrow pass's inputs F1*a and Bw*(1-a).
+            for (int ry = 0; ry < region.height; ++ry) {
+                const int y = region.y + ry;
+                const Tap &ty = yTaps[size_t(y)];
+                const float *f0 = wide.foreground.ptr<float>(ty.lo);
+                const float *f1 = wide.foreground.ptr<float>(ty.hi);
+                const float *b0 = wide.background.ptr<float>(ty.lo);
+                const float *b1 = wide.background.ptr<float>(ty.hi);
+                const uchar *p = photoBgr.ptr<uchar>(y) + 3 * region.x;
+                const uchar *m = mask.ptr<uchar>(y) + region.x;
+                float *al = alpha.ptr<float>(ry);
+                float *fa = fgA.ptr<float>(ry);
+                float *ba = bgA.ptr<float>(ry);
+                for (int rx = 0; rx < region.width; ++rx) {
+                    const Tap &tx = xTaps[size_t(region.x + rx)];
+                    const float w00 = (1 - ty.w) * (1 - tx.w), w01 = (1 - ty.w) * tx.w;
+                    const float w10 = ty.w * (1 - tx.w), w11 = ty.w * tx.w;
+                    const int lo = 3 * tx.lo, hi = 3 * tx.hi;
+                    const float a = m[rx] * (1.0f / 255.0f);
+                    al[rx] = a;
+                    for (int c = 0; c < 3; ++c) {
+                        const float fw = w00 * f0[lo + c] + w01 * f0[hi + c] + w10 * f1[lo + c] +
+                                         w11 * f1[hi + c];
+                        const float bw = w00 * b0[lo + c] + w01 * b0[hi + c] + w10 * b1[lo + c] +
+                                         w11 * b1[hi + c];
+                        const float f = std::clamp(fw + a * (p[3 * rx + c] - a * fw - (1 - a) * bw),
+                                                   0.0f, 255.0f);
+                        fa[3 * rx + c] = f * a;
+                        ba[3 * rx + c] = bw * (1 - a);
+                    }
+                }
+            }
+
+            const cv::Size kernel(2 * r + 1, 2 * r + 1);
+            cv::blur(alpha, alpha, kernel);
+            cv::blur(fgA, fgA, kernel);
+            cv::blur(bgA, bgA, kernel);
+
+            for (int y = y0; y < y1; ++y) {
+                const RowSpan &span = spans[size_t(y)];
+                if (span.last < 0)
+                    continue;
+                const int ry = y - region.y;
+                const uchar *p = photoBgr.ptr<uchar>(y);
+                const uchar *m = mask.ptr<uchar>(y);
+                uchar *o = out.ptr<uchar>(y);
+                const float *al = alpha.ptr<float>(ry);
+                const float *fa = fgA.ptr<float>(ry);
+                const float *ba = bgA.ptr<float>(ry);
+                for (int x = span.first; x <= span.last; ++x) {
+                    if (m[x] == 0 || m[x] == 255)
+                        continue;
+                    const int rx = x - region.x;
+                    const float a = m[x] * (1.0f / 255.0f);
+                    const float toF = 1.0f / (al[rx] + kEps);
+                    const float toB = 1.0f / (1.0f - al[rx] + kEps);
+                    for (int c = 0; c < 3; ++c) {
+                        const float fb = fa[3 * rx + c] * toF;
+                        const float bb = ba[3 * rx + c] * toB;
+                        const float f = fb + a * (p[3 * x + c] - a * fb - (1 - a) * bb);
+                        o[n * x + c] = cv::saturate_cast<uchar>(f);
+                    }
+                }
+            }
+        }
+    });
+}
+
+} // namespace
+
+cv::Mat estimateForeground(const cv::Mat &photoBgr, const cv::Mat &mask)
+{
+    checkInputs(photoBgr, mask);
+    cv::Mat out(photoBgr.size(), CV_8UC3);
+    estimateInto(photoBgr, mask, out);
+    return out;
+}
+
+cv::Mat blend(const cv::Mat &fgBgr, const cv::Mat &bgBgr, const cv::Mat &mask)
+{
+    checkInputs(fgBgr, mask);
+    CV_Assert(bgBgr.type() == CV_8UC3 && bgBgr.size() == fgBgr.size());
+    cv::Mat out(fgBgr.size(), CV_8UC3);
+    forEachRow(out.rows, out.cols, [&](int y, uchar *alpha3) {
+        blendRow(fgBgr.ptr<uchar>(y), bgBgr.ptr<uchar>(y), mask.ptr<uchar>(y), out.ptr<uchar>(y),
+                 out.cols, alpha3);
+    });
+    return out;
+}
+
+cv::Mat blendOnColour(const cv::Mat &fgBgr, const cv::Vec3b &colourBgr, const cv::Mat &mask)
+{
+    checkInputs(fgBgr, mask);
+    cv::Mat out(fgBgr.size(), CV_8UC3);
+    // One row of the colour, so the same loop as blend() serves.
+    cv::Mat colourRow(1, out.cols, CV_8UC3, cv::Scalar(colourBgr[0], colourBgr[1], colourBgr[2]));
+    forEachRow(out.rows, out.cols, [&](int y, uchar *alpha3) {
+        blendRow(fgBgr.ptr<uchar>(y), colourRow.ptr<uchar>(), mask.ptr<uchar>(y), out.ptr<uchar>(y),
+                 out.cols, alpha3);
+    });
+    return out;
+}
+
+cv::Mat blurredBackground(const cv::Mat &photoBgr)
+{
+    CV_Assert(photoBgr.type() == CV_8UC3 && !photoBgr.empty());
+    // Two pyrDowns (variance 1 + 4 in full-resolution pixels), a Gaussian at quarter scale, and the
+    // bilinear upsampling (variance ~16/6) add up to sigma 15: 15^2 = 5 + 16 s^2 + 2.7.
+    constexpr double kQuarterSigma = 3.686;
+    if (photoBgr.cols < 8 || photoBgr.rows < 8) {
+        cv::Mat out;
+        cv::GaussianBlur(photoBgr, out, cv::Size(), 15.0);
+        return out;
+    }
+    cv::Mat half, quarter, out;
+    cv::pyrDown(photoBgr, half);
+    cv::pyrDown(half, quarter);
+    cv::GaussianBlur(quarter, quarter, cv::Size(), kQuarterSigma, kQuarterSigma,
+                     cv::BORDER_REFLECT);
+    cv::resize(quarter, out, photoBgr.size(), 0, 0, cv::INTER_LINEAR);
+    return out;
+}
+
+cv::Mat coverResize(const cv::Mat &image, const cv::Size &size)
+{
+    CV_Assert(!image.empty() && size.width > 0 && size.height > 0);
+    const double scale =
+        std::max(double(size.width) / image.cols, double(size.height) / image.rows);
+    const cv::Size scaled(std::max(size.width, int(std::ceil(image.cols * scale - 1e-6))),
+                          std::max(size.height, int(std::ceil(image.rows * scale - 1e-6))));
+    cv::Mat resized;
+    if (scaled == image.size())
+        resized = image;
+    else
+        cv::resize(image, resized, scaled, 0, 0, scale < 1.0 ? cv::INTER_AREA : cv::INTER_LINEAR);
+    const cv::Rect centre((scaled.width - size.width) / 2, (scaled.height - size.height) / 2,
+                          size.width, size.height);
+    return resized(centre);
+}
+
+cv::Mat flattenOnto(const cv::Mat &bgra, const cv::Vec3b &colourRgb)
+{
+    CV_Assert(bgra.type() == CV_8UC4);
+    cv::Mat out(bgra.size(), CV_8UC3);
+    const cv::Mat colourRow(1, out.cols, CV_8UC3,
+                            cv::Scalar(colourRgb[2], colourRgb[1], colourRgb[0]));
+    cv::parallel_for_(cv::Range(0, out.rows), [&](const cv::Range &range) {
+        cv::Mat pixels(1, out.cols, CV_8UC3), alpha(1, out.cols, CV_8UC1);
+        std::vector<uchar> alpha3(size_t(out.cols) * 3);
+        cv::Mat split[] = {pixels, alpha};
+        const int fromTo[] = {0, 0, 1, 1, 2, 2, 3, 3};
+        for (int y = range.start; y < range.end; ++y) {
+            const cv::Mat row = bgra.row(y);
+            cv::mixChannels(&row, 1, split, 2, fromTo, 4);
+            blendRow(pixels.ptr<uchar>(), colourRow.ptr<uchar>(), alpha.ptr<uchar>(),
+                     out.ptr<uchar>(y), out.cols, alpha3.data());
+        }
+    });
+    return out;
+}
+
+cv::Mat composite(const cv::Mat &photoBgr, const cv::Mat &mask, const OutputType &type,
+                  const cv::Mat &backgroundBgr, QString *error)
+{
+    checkInputs(photoBgr, mask);
+    const cv::Vec3b greenBgr(OutputType::kGreen[2], OutputType::kGreen[1], OutputType::kGreen[0]);
+
+    switch (type.kind) {
+    case OutputType::Kind::Rgba: {
+        cv::Mat out(photoBgr.size(), CV_8UC4);
+        estimateInto(photoBgr, mask, out);
+        return out;
+    }
+    case OutputType::Kind::Map:
+        return mask.clone();
+    case OutputType::Kind::Colour: {
+        const cv::Vec3b &rgb = type.colourRgb;
+        return blendOnColour(photoBgr, cv::Vec3b(rgb[2], rgb[1], rgb[0]), mask);
+    }
+    case OutputType::Kind::Blur:
+        return blend(photoBgr, blurredBackground(photoBgr), mask);
+    case OutputType::Kind::BackgroundImage: {
+        cv::Mat background = backgroundBgr;
+        if (background.empty()) {
+            const DecodeResult decoded = ImageIO::decodeFile(type.backgroundPath);
+            if (!decoded.image) {
+                if (error)
+                    *error = QStringLiteral("cannot use background image %1: %2")
+                                 .arg(type.backgroundPath, decoded.error);
+                return {};
+            }
+            background = decoded.image->bgr;
+        } else if (background.channels() == 4) {
+            cv::cvtColor(background, background, cv::COLOR_BGRA2BGR);
+        } else if (background.channels() == 1) {
+            cv::cvtColor(background, background, cv::COLOR_GRAY2BGR);
+        }
+        return blend(photoBgr, coverResize(background, photoBgr.size()), mask);
+    }
+    case OutputType::Kind::Overlay: {
+        // As transparent-background: the foreground blended half-way to green, outlined in green.
+        cv::Mat tinted(photoBgr.size(), CV_8UC3);
+        const cv::Mat greenRow(1, photoBgr.cols, CV_8UC3,
+                               cv::Scalar(greenBgr[0], greenBgr[1], greenBgr[2]));
+        cv::parallel_for_(cv::Range(0, tinted.rows), [&](const cv::Range &range) {
+            cv::Mat half(1, tinted.cols, CV_8UC3);
+            std::vector<uchar> alpha3(size_t(tinted.cols) * 3);
+            for (int y = range.start; y < range.end; ++y) {
+                const cv::Mat photoRow = photoBgr.row(y);
+                cv::addWeighted(photoRow, 0.5, greenRow, 0.5, 0.0, half);
+                blendRow(half.ptr<uchar>(), photoRow.ptr<uchar>(), mask.ptr<uchar>(y),
+                         tinted.ptr<uchar>(y), tinted.cols, alpha3.data());
+            }
+        });
+        cv::Mat hard;
+        cv::threshold(mask, hard, 127, 255, cv::THRESH_BINARY);
+        std::vector<std::vector<cv::Point>> contours;
+        cv::findContours(hard, contours, cv::RETR_LIST, cv::CHAIN_APPROX_SIMPLE);
+        const int thickness = std::max(1, int(std::lround(std::min(mask.cols, mask.rows) / 400.0)));
+        cv::drawContours(tinted, contours, -1, cv::Scalar(greenBgr[0], greenBgr[1], greenBgr[2]),
+                         thickness, cv::LINE_8);
+        return tinted;
+    }
+    }
+    return {};
+}
+
+} // namespace clearcut::Compositor

@@ -1,0 +1,85 @@
+#include "Engine.h"
+
+#include "ProcessClock.h"
+#include "inference/Segmenter.h"
+
+#include <QMetaObject>
+
+namespace clearcut {
+
+Engine::Engine(QObject *parent) : QObject(parent) {}
+
+Engine::~Engine() = default;
+
+void Engine::loadModel(const QString &path, const inference::LoadOptions &options)
+{
+    Q_EMIT loadStarted(path);
+    // Progress is emitted only when it moves by a visible step, not once per chunk.
+    LoadStage lastStage = LoadStage::Reading;
+    double lastFraction = -1.0;
+    auto progress = [&](LoadStage stage, double fraction) {
+        if (stage == lastStage && fraction < 1.0 && fraction - lastFraction < 0.01)
+            return;
+        lastStage = stage;
+        lastFraction = fraction;
+        Q_EMIT loadProgress(stage, fraction);
+    };
+    inference::ModelLoader::Outcome outcome = inference::ModelLoader::load(path, options, progress);
+    if (!outcome.segmenter) {
+        // The previous model, if any, stays in service.
+        Q_EMIT modelFailed(outcome.error);
+        return;
+    }
+    m_segmenter = std::move(outcome.segmenter);
+    outcome.info.readyMs = ProcessClock::msSinceProcessStart();
+    Q_EMIT modelReady(outcome.info);
+    scheduleServe();
+}
+
+void Engine::segment(const SegmentRequest &request)
+{
+    m_pending.push_back(request);
+    scheduleServe();
+}
+
+void Engine::scheduleServe()
+{
+    if (!m_segmenter || m_serveScheduled || m_pending.empty())
+        return;
+    // One request per event-loop turn, so a loadModel() queued meanwhile is not starved.
+    m_serveScheduled = true;
+    QMetaObject::invokeMethod(this, &Engine::serveOne, Qt::QueuedConnection);
+}
+
+void Engine::serveOne()
+{
+    m_serveScheduled = false;
+    if (!m_segmenter || m_pending.empty())
+        return;
+    const SegmentRequest request = std::move(m_pending.front());
+    m_pending.pop_front();
+
+    if (request.cancel && request.cancel->load()) {
+        Q_EMIT segmentCancelled(request.id);
+    } else if (!request.bgr || request.bgr->empty()) {
+        Q_EMIT segmentFailed(request.id, QStringLiteral("no image data"));
+    } else {
+        const cv::Mat &bgr = *request.bgr;
+        const cv::Size inputSize = m_segmenter->spec().inputSizeFor(bgr.size(), request.options);
+        inference::Segmenter::Run run = m_segmenter->run(bgr, inputSize);
+        if (!run.error.isEmpty()) {
+            Q_EMIT segmentFailed(request.id, run.error);
+        } else {
+            SegmentResult result;
+            result.id = request.id;
+            result.probability = std::make_shared<const cv::Mat>(std::move(run.probability));
+            result.inputSize = QSize(inputSize.width, inputSize.height);
+            result.preprocessMs = run.preprocessMs;
+            result.inferMs = run.inferMs;
+            Q_EMIT segmented(result);
+        }
+    }
+    scheduleServe();
+}
+
+} // namespace clearcut

@@ -1,0 +1,56 @@
+#pragma once
+
+// The one owner of the model. Lives on its own thread (see EngineThread); everything reaches it
+// through queued calls and leaves it through queued signals, as values.
+
+#include "Types.h"
+#include "inference/ModelLoader.h"
+
+#include <QObject>
+
+#include <deque>
+#include <memory>
+
+namespace clearcut {
+
+namespace inference {
+class Segmenter;
+}
+
+class Engine final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Engine)
+
+public:
+    explicit Engine(QObject *parent = nullptr);
+    ~Engine() override;
+
+public Q_SLOTS:
+    // Loads a model, replacing the current one once the new one is ready. Calling it again after
+    // modelFailed is the retry; there is no automatic one.
+    void loadModel(const QString &path, const clearcut::inference::LoadOptions &options = {});
+    // Served in order. Requests that arrive while no model is ready wait for one.
+    void segment(const clearcut::SegmentRequest &request);
+
+Q_SIGNALS:
+    void loadStarted(const QString &path);
+    void loadProgress(clearcut::LoadStage stage, double fraction);
+    void modelReady(const clearcut::ModelInfo &info);
+    void modelFailed(const QString &reason);
+    void segmented(const clearcut::SegmentResult &result);
+    void segmentFailed(quint64 id, const QString &reason);
+    void segmentCancelled(quint64 id);
+
+private:
+    void scheduleServe();
+    void serveOne();
+
+    std::unique_ptr<inference::Segmenter> m_segmenter;
+    std::deque<SegmentRequest> m_pending;
+    bool m_serveScheduled = false;
+};
+
+} // namespace clearcut
+
+Q_DECLARE_METATYPE(clearcut::inference::LoadOptions)

@@ -1,0 +1,33 @@
+#include "EngineThread.h"
+
+#include "Engine.h"
+
+namespace clearcut {
+
+void registerEngineMetaTypes()
+{
+    qRegisterMetaType<LoadStage>();
+    qRegisterMetaType<ModelInfo>();
+    qRegisterMetaType<SegmentRequest>();
+    qRegisterMetaType<SegmentResult>();
+    qRegisterMetaType<inference::LoadOptions>();
+}
+
+EngineThread::EngineThread() : m_engine(new Engine)
+{
+    registerEngineMetaTypes();
+    m_thread.setObjectName(QStringLiteral("ClearCut engine"));
+    m_engine->moveToThread(&m_thread);
+    QObject::connect(&m_thread, &QThread::finished, m_engine, &QObject::deleteLater);
+    m_thread.start();
+}
+
+EngineThread::~EngineThread()
+{
+    // A running inference finishes first (LibTorch cannot be interrupted mid-graph); queued
+    // requests are dropped with the event loop.
+    m_thread.quit();
+    m_thread.wait();
+}
+
+} // namespace clearcut

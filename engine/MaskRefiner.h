@@ -1,0 +1,30 @@
+#pragma once
+
+// From the network's low-resolution probability map to the mask the photo is cut with.
+
+#include <opencv2/core/mat.hpp>
+
+#include <optional>
+
+namespace clearcut {
+
+struct MaskAdjust
+{
+    std::optional<double> threshold; // in [0,1]: mask/255 >= t -> 255, else 0
+    bool reverse = false;            // applied after the threshold: 255 - mask
+
+    bool isNoOp() const { return !threshold && !reverse; }
+};
+
+namespace MaskRefiner {
+
+// prob: CV_32FC1, any size, nominally [0,1] (values outside are clamped, NaN becomes 0).
+// Returns CV_8UC1 of `size`: bilinear (cv::INTER_LINEAR, i.e. align_corners=False) in float,
+// then rounded to the nearest of 0..255.
+cv::Mat toFullResolution(const cv::Mat &prob, const cv::Size &size);
+
+// mask8u: CV_8UC1. Returns a new mat, or mask8u itself (shared) when adjust is a no-op.
+cv::Mat adjusted(const cv::Mat &mask8u, const MaskAdjust &adjust);
+
+} // namespace MaskRefiner
+} // namespace clearcut

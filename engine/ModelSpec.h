@@ -1,0 +1,55 @@
+#pragma once
+
+// How to feed a TorchScript model: read from the JSON sidecar next to the .pt file, or from a
+// built-in preset for files whose origin is known (transparent-background's ckpt_*.pt).
+
+#include "Types.h"
+
+#include <QString>
+
+#include <opencv2/core/types.hpp>
+
+#include <array>
+#include <optional>
+
+namespace clearcut {
+
+struct ModelSpec
+{
+    enum class Policy {
+        Fixed,  // the network takes exactly width x height (the photo is stretched)
+        Longest // longest side = side, aspect kept, both sides multiples of `multiple`
+    };
+    enum class Output { Probability, Logits };
+
+    QString name;
+    QString family;
+    Policy policy = Policy::Fixed;
+    int width = 1024;
+    int height = 1024;
+    int side = 1024;
+    int multiple = 32;
+    int fastSide = 0; // 0: the model has no fast size
+    double scale = 1.0;
+    std::array<double, 3> mean{0, 0, 0}; // RGB, applied as (v * scale - mean) / std, v in 0..255
+    std::array<double, 3> std{1, 1, 1};
+    Output output = Output::Probability;
+    bool minmax = false;
+    bool dynamicSizes = true; // false for traced models that only run at their own size
+
+    static std::optional<ModelSpec> fromJson(const QByteArray &json, QString *error);
+    static ModelSpec inspyrenet(int size);
+
+    // The sidecar `<stem>.json` when present, else a preset recognised from the file name.
+    static std::optional<ModelSpec> forModelFile(const QString &modelPath, QString *error);
+    static QString sidecarPath(const QString &modelPath);
+
+    // The network input size for a photo of `photo` pixels.
+    cv::Size inputSizeFor(const cv::Size &photo, const SegmentOptions &options) const;
+};
+
+// Where setup puts the default model (~/.local/share/ClearCut/models/isnet.pt on Linux);
+// CLEARCUT_MODEL_DIR overrides the folder.
+QString defaultModelPath();
+
+} // namespace clearcut

@@ -1,0 +1,84 @@
+#pragma once
+
+// Small value types that cross the engine's thread boundary through queued signals.
+
+#include <QMetaType>
+#include <QSize>
+#include <QString>
+
+#include <opencv2/core/mat.hpp>
+
+#include <atomic>
+#include <memory>
+
+namespace clearcut {
+
+enum class DevicePreference { Auto, Cpu, Cuda };
+
+enum class LoadStage { Reading, Deserializing, Optimizing, WarmingUp };
+
+QString loadStageName(LoadStage stage);
+
+// Overall load progress in [0,1] from a stage and the fraction done within it, weighted by how
+// long each stage takes for a typical model.
+double overallLoadFraction(LoadStage stage, double fraction);
+
+// How the photo is resized for the network, as transparent-background's --resize.
+enum class ResizeMode {
+    Static, // the model's own input size (fixed models: exactly that size, stretched)
+    Dynamic // keep the aspect ratio, longest side = the model's size, multiples of 32
+};
+
+enum class Quality {
+    Best, // the model's full input size
+    Fast  // the model's "fast" size (e.g. 512 for ISNet)
+};
+
+struct ModelInfo
+{
+    QString name;
+    QString path;
+    QString device;       // "cpu", "cuda:0"
+    QString blas;         // the BLAS library matrix multiplies go through
+    QString optimization; // what the optimise stage kept
+    int threads = 0;
+    QSize inputSize;
+    qint64 readMs = 0;
+    qint64 loadMs = 0;
+    qint64 optimizeMs = 0;
+    qint64 warmupMs = 0;
+    qint64 totalMs = 0;   // loadModel() call to ready
+    qint64 readyMs = 0;   // since process start
+};
+
+struct SegmentOptions
+{
+    ResizeMode resize = ResizeMode::Static;
+    Quality quality = Quality::Best;
+};
+
+using CancelFlag = std::shared_ptr<std::atomic_bool>;
+
+struct SegmentRequest
+{
+    quint64 id = 0;
+    std::shared_ptr<const cv::Mat> bgr; // CV_8UC3, any size
+    SegmentOptions options;
+    CancelFlag cancel; // optional; set it to drop the request if it has not started
+};
+
+struct SegmentResult
+{
+    quint64 id = 0;
+    std::shared_ptr<const cv::Mat> probability; // CV_32FC1 in [0,1] at the network's resolution
+    QSize inputSize;                             // the size the photo was fed at
+    double preprocessMs = 0;
+    double inferMs = 0;
+};
+
+} // namespace clearcut
+
+Q_DECLARE_METATYPE(clearcut::LoadStage)
+Q_DECLARE_METATYPE(clearcut::ModelInfo)
+Q_DECLARE_METATYPE(clearcut::SegmentRequest)
+Q_DECLARE_METATYPE(clearcut::SegmentResult)

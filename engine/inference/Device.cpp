@@ -1,0 +1,94 @@
+#include "Device.h"
+
+#include <ATen/Context.h>
+#include <ATen/Parallel.h>
+#include <torch/cuda.h>
+#include <torch/version.h>
+
+#include <QFile>
+#include <QFileInfo>
+#include <QSet>
+#include <QThread>
+
+#include <dlfcn.h>
+
+namespace clearcut::inference {
+
+DeviceChoice chooseDevice(DevicePreference preference)
+{
+    const bool cudaAvailable = torch::cuda::is_available();
+    switch (preference) {
+    case DevicePreference::Cpu:
+        return {QStringLiteral("cpu"), {}};
+    case DevicePreference::Cuda:
+        if (cudaAvailable)
+            return {QStringLiteral("cuda:0"), {}};
+        return {{},
+                cudaCompiledIn()
+                    ? QStringLiteral("CUDA was requested but no CUDA device is available")
+                    : QStringLiteral("CUDA was requested but this LibTorch build has no CUDA "
+                                     "support")};
+    case DevicePreference::Auto:
+        break;
+    }
+    return {cudaAvailable ? QStringLiteral("cuda:0") : QStringLiteral("cpu"), {}};
+}
+
+int physicalCoreCount()
+{
+#ifdef Q_OS_LINUX
+    QFile cpuinfo(QStringLiteral("/proc/cpuinfo"));
+    if (cpuinfo.open(QIODevice::ReadOnly)) {
+        QSet<QByteArray> cores;
+        QByteArray physicalId;
+        const QList<QByteArray> lines = cpuinfo.readAll().split('\n');
+        for (const QByteArray &line : lines) {
+            const int colon = line.indexOf(':');
+            if (colon < 0)
+                continue;
+            const QByteArray key = line.left(colon).trimmed();
+            if (key == "physical id")
+                physicalId = line.mid(colon + 1).trimmed();
+            else if (key == "core id")
+                cores.insert(physicalId + '/' + line.mid(colon + 1).trimmed());
+        }
+        if (!cores.isEmpty())
+            return int(cores.size());
+    }
+#endif
+    return std::max(1, QThread::idealThreadCount());
+}
+
+int configureThreads(int requested)
+{
+    at::init_num_threads();
+    at::set_num_threads(requested > 0 ? requested : physicalCoreCount());
+    return at::get_num_threads();
+}
+
+QString blasDescription()
+{
+    void *sgemm = dlsym(RTLD_DEFAULT, "sgemm_");
+    QString library;
+    Dl_info info{};
+    if (sgemm && dladdr(sgemm, &info) && info.dli_fname)
+        library = QFileInfo(QString::fromLocal8Bit(info.dli_fname)).canonicalFilePath();
+    using ConfigFn = char *(*)();
+    if (auto config = reinterpret_cast<ConfigFn>(dlsym(RTLD_DEFAULT, "openblas_get_config")))
+        return QStringLiteral("OpenBLAS %1 (%2)").arg(QString::fromLatin1(config()).trimmed(), library);
+    if (library.isEmpty())
+        return QStringLiteral("unknown");
+    return QStringLiteral("%1 (not OpenBLAS: matrix multiplies may be slow)").arg(library);
+}
+
+QString torchVersion()
+{
+    return QStringLiteral(TORCH_VERSION);
+}
+
+bool cudaCompiledIn()
+{
+    return at::Context::hasCUDA();
+}
+
+} // namespace clearcut::inference

@@ -1,0 +1,35 @@
+#pragma once
+
+// Decides once, before loading, where the model runs, and how many threads it gets.
+
+#include "engine/Types.h"
+
+#include <QString>
+
+namespace clearcut::inference {
+
+struct DeviceChoice
+{
+    QString name;  // "cpu" or "cuda:0"; empty when the preference cannot be met
+    QString error; // why, when name is empty
+    bool isCuda() const { return name.startsWith(QLatin1String("cuda")); }
+};
+
+// Auto: CUDA when this LibTorch was built with it and a GPU is present, else CPU. A cheap probe:
+// no model is loaded to find out.
+DeviceChoice chooseDevice(DevicePreference preference);
+
+// Physical cores (not SMT siblings): inference is compute bound and hyper-threads only contend.
+int physicalCoreCount();
+
+// Sets LibTorch's intra-op threads for the calling thread (OpenMP's setting is per thread, so this
+// runs on the engine thread). Returns the count in force.
+int configureThreads(int requested = 0);
+
+// Which BLAS matrix multiplies go through, e.g. "OpenBLAS 0.3.21 ... (libblas.so.3)".
+QString blasDescription();
+
+QString torchVersion();
+bool cudaCompiledIn();
+
+} // namespace clearcut::inference

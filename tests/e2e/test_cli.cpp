@@ -1,0 +1,294 @@
+// clearcut-cli end to end: the real binary, the real default model, real files on disk.
+
+#include "RealModel.h"
+
+#include "engine/ImageIO.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+using namespace clearcut;
+
+namespace {
+
+const QString kPhoto = QStringLiteral(CLEARCUT_TEST_DATA "/photos/apple.jpg");
+const QString kReference = QStringLiteral(CLEARCUT_TEST_DATA "/reference/apple.png");
+
+struct Run
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Run runCli(const QStringList &arguments)
+{
+    QProcess process;
+    process.start(QStringLiteral(CLEARCUT_CLI), arguments);
+    Run run;
+    if (!process.waitForFinished(180000)) {
+        process.kill();
+        run.err = QStringLiteral("timed out");
+        return run;
+    }
+    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    run.out = QString::fromUtf8(process.readAllStandardOutput());
+    run.err = QString::fromUtf8(process.readAllStandardError());
+    return run;
+}
+
+cv::Mat decode(const QString &path)
+{
+    const DecodeResult r = ImageIO::decodeFile(path);
+    return r.image ? r.image->bgr : cv::Mat();
+}
+
+// ImageIO drops alpha; read the PNG's channels as stored.
+cv::Mat readUnchanged(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    const QByteArray bytes = f.readAll();
+    return cv::imdecode(cv::Mat(1, int(bytes.size()), CV_8U, const_cast<char *>(bytes.data())),
+                        cv::IMREAD_UNCHANGED);
+}
+
+double meanAbsDiff(const cv::Mat &a, const cv::Mat &b)
+{
+    cv::Mat d;
+    cv::absdiff(a, b, d);
+    return cv::mean(d)[0];
+}
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void mapMatchesReference();
+    void rgbaCarriesTheMaskAsAlpha();
+    void backgroundTypes_data();
+    void backgroundTypes();
+    void thresholdAndReverse();
+    void folderWithBadFilesReportsThemAndGoesOn();
+    void missingModelIsAnError();
+    void usageErrors_data();
+    void usageErrors();
+    void timingsJson();
+
+private:
+    QTemporaryDir m_dir;
+    cv::Mat m_photo;
+    cv::Mat m_reference;
+};
+
+void TestCli::initTestCase()
+{
+    REQUIRE_REAL_MODEL();
+    QVERIFY(m_dir.isValid());
+    m_photo = decode(kPhoto);
+    QVERIFY(!m_photo.empty());
+    cv::extractChannel(decode(kReference), m_reference, 0);
+    QVERIFY(!m_reference.empty());
+}
+
+void TestCli::mapMatchesReference()
+{
+    const QString out = m_dir.filePath(QStringLiteral("map"));
+    const Run run = runCli({QStringLiteral("-s"), kPhoto, QStringLiteral("-d"), out,
+                            QStringLiteral("-t"), QStringLiteral("map")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    const cv::Mat map = readUnchanged(QDir(out).filePath(QStringLiteral("apple_map.png")));
+    QCOMPARE(map.channels(), 1);
+    QCOMPARE(map.size(), m_photo.size());
+    QVERIFY(meanAbsDiff(map, m_reference) <= 2.0);
+    QVERIFY(run.out.contains(QLatin1String("apple_map.png")));
+    // Nothing but the output in the folder: no temporary files left behind.
+    QCOMPARE(QDir(out).entryList(QDir::Files | QDir::Hidden).size(), 1);
+}
+
+void TestCli::rgbaCarriesTheMaskAsAlpha()
+{
+    const QString out = m_dir.filePath(QStringLiteral("rgba"));
+    // rgba forces PNG whatever --format says.
+    const Run run = runCli({QStringLiteral("-s"), kPhoto, QStringLiteral("-d"), out,
+                            QStringLiteral("-f"), QStringLiteral("jpg")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    const cv::Mat rgba = readUnchanged(QDir(out).filePath(QStringLiteral("apple_rgba.png")));
+    QCOMPARE(rgba.channels(), 4);
+    cv::Mat alpha;
+    cv::extractChannel(rgba, alpha, 3);
+    QVERIFY(meanAbsDiff(alpha, m_reference) <= 2.0);
+}
+
+void TestCli::backgroundTypes_data()
+{
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<QString>("fileName");
+    QTest::addColumn<QString>("format");
+    // The colour the background must take where the mask is 0 (BGR), or empty for blur.
+    QTest::addColumn<QList<int>>("backgroundBgr");
+    QTest::newRow("white") << QStringLiteral("white") << QStringLiteral("apple_white.png")
+                           << QString() << QList<int>{255, 255, 255};
+    QTest::newRow("green") << QStringLiteral("green") << QStringLiteral("apple_green.png")
+                           << QString() << QList<int>{155, 255, 120};
+    QTest::newRow("red") << QStringLiteral("[255,0,0]") << QString() << QString()
+                         << QList<int>{0, 0, 255};
+    QTest::newRow("blur as jpg") << QStringLiteral("blur") << QStringLiteral("apple_blur.jpg")
+                                 << QStringLiteral("jpg") << QList<int>{};
+}
+
+void TestCli::backgroundTypes()
+{
+    QFETCH(QString, type);
+    QFETCH(QString, fileName);
+    QFETCH(QString, format);
+    QFETCH(QList<int>, backgroundBgr);
+    const QString out = m_dir.filePath(QStringLiteral("type-") + QString::number(qHash(type)));
+    QStringList args{QStringLiteral("-s"), kPhoto, QStringLiteral("-d"), out,
+                     QStringLiteral("-t"), type, QStringLiteral("--mode"), QStringLiteral("fast")};
+    if (!format.isEmpty())
+        args << QStringLiteral("-f") << format;
+    const Run run = runCli(args);
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    const QStringList files = QDir(out).entryList(QDir::Files);
+    QCOMPARE(files.size(), 1);
+    if (!fileName.isEmpty())
+        QCOMPARE(files.first(), fileName);
+    const cv::Mat image = decode(QDir(out).filePath(files.first()));
+    QCOMPARE(image.size(), m_photo.size());
+
+    // Where the reference says "surely background", the output is the background.
+    const cv::Mat background = m_reference == 0;
+    QVERIFY(cv::countNonZero(background) > 1000);
+    if (!backgroundBgr.isEmpty()) {
+        const cv::Scalar mean = cv::mean(image, background);
+        for (int c = 0; c < 3; ++c)
+            QVERIFY2(std::abs(mean[c] - backgroundBgr[c]) < 3.0, qPrintable(type));
+    } else {
+        // Blurred: the background changed, but stays close to the photo's colours on average.
+        cv::Mat diff;
+        cv::absdiff(image, m_photo, diff);
+        const cv::Scalar bgDiff = cv::mean(diff, background);
+        const double total = bgDiff[0] + bgDiff[1] + bgDiff[2];
+        QVERIFY2(total > 3.0 && total < 3 * 40.0, qPrintable(QString::number(total)));
+    }
+    // Where the reference says "surely foreground", the photo is kept.
+    const cv::Mat foreground = m_reference == 255;
+    cv::Mat diff;
+    cv::absdiff(image, m_photo, diff);
+    const cv::Scalar fgDiff = cv::mean(diff, foreground);
+    QVERIFY2(fgDiff[0] + fgDiff[1] + fgDiff[2] < 3 * (format == QLatin1String("jpg") ? 4.0 : 1.0),
+             qPrintable(type));
+}
+
+void TestCli::thresholdAndReverse()
+{
+    const QString out = m_dir.filePath(QStringLiteral("threshold"));
+    Run run = runCli({QStringLiteral("-s"), kPhoto, QStringLiteral("-d"), out, QStringLiteral("-t"),
+                      QStringLiteral("map"), QStringLiteral("--threshold"), QStringLiteral("0.5")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    const cv::Mat hard = readUnchanged(QDir(out).filePath(QStringLiteral("apple_map.png")));
+    QCOMPARE(cv::countNonZero(hard == 0) + cv::countNonZero(hard == 255), int(hard.total()));
+    QVERIFY(cv::countNonZero(hard) > 1000);
+
+    const QString reversedOut = m_dir.filePath(QStringLiteral("reverse"));
+    run = runCli({QStringLiteral("-s"), kPhoto, QStringLiteral("-d"), reversedOut,
+                  QStringLiteral("-t"), QStringLiteral("map"), QStringLiteral("--reverse")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    const cv::Mat reversed =
+        readUnchanged(QDir(reversedOut).filePath(QStringLiteral("apple_map.png")));
+    QVERIFY(meanAbsDiff(reversed, 255 - m_reference) <= 2.0);
+}
+
+void TestCli::folderWithBadFilesReportsThemAndGoesOn()
+{
+    const QString in = m_dir.filePath(QStringLiteral("mixed-in"));
+    const QString out = m_dir.filePath(QStringLiteral("mixed-out"));
+    QVERIFY(QDir().mkpath(in));
+    QVERIFY(QFile::copy(kPhoto, QDir(in).filePath(QStringLiteral("good.jpg"))));
+    QFile corrupt(QDir(in).filePath(QStringLiteral("corrupt.jpg")));
+    QVERIFY(corrupt.open(QIODevice::WriteOnly));
+    corrupt.write("\xff\xd8\xff\xe0 this is not really a jpeg");
+    corrupt.close();
+    QFile empty(QDir(in).filePath(QStringLiteral("empty.png")));
+    QVERIFY(empty.open(QIODevice::WriteOnly));
+    empty.close();
+
+    const Run run = runCli({QStringLiteral("-s"), in, QStringLiteral("-d"), out,
+                            QStringLiteral("-t"), QStringLiteral("map"), QStringLiteral("--mode"),
+                            QStringLiteral("fast")});
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY2(run.err.contains(QLatin1String("corrupt.jpg")), qPrintable(run.err));
+    QVERIFY2(run.err.contains(QLatin1String("empty.png")), qPrintable(run.err));
+    QCOMPARE(QDir(out).entryList(QDir::Files | QDir::Hidden),
+             QStringList{QStringLiteral("good_map.png")});
+}
+
+void TestCli::missingModelIsAnError()
+{
+    const Run run = runCli({QStringLiteral("-s"), kPhoto, QStringLiteral("-d"),
+                            m_dir.filePath(QStringLiteral("nomodel")), QStringLiteral("-c"),
+                            m_dir.filePath(QStringLiteral("nothing-here.pt"))});
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY2(run.err.contains(QLatin1String("nothing-here.pt")), qPrintable(run.err));
+    QVERIFY2(run.err.contains(QLatin1String("not found")), qPrintable(run.err));
+}
+
+void TestCli::usageErrors_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::newRow("no source") << QStringList{};
+    QTest::newRow("bad type") << QStringList{QStringLiteral("-s"), kPhoto, QStringLiteral("-t"),
+                                             QStringLiteral("sparkles")};
+    QTest::newRow("bad threshold") << QStringList{QStringLiteral("-s"), kPhoto,
+                                                  QStringLiteral("--threshold"),
+                                                  QStringLiteral("2")};
+    QTest::newRow("bad resize") << QStringList{QStringLiteral("-s"), kPhoto,
+                                               QStringLiteral("--resize"), QStringLiteral("big")};
+    QTest::newRow("missing source") << QStringList{QStringLiteral("-s"),
+                                                   QStringLiteral("/nonexistent/photo.jpg")};
+}
+
+void TestCli::usageErrors()
+{
+    QFETCH(QStringList, args);
+    const Run run = runCli(args);
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY(!run.err.isEmpty());
+}
+
+void TestCli::timingsJson()
+{
+    const Run run = runCli({QStringLiteral("-s"), kPhoto, QStringLiteral("-d"),
+                            m_dir.filePath(QStringLiteral("timings")), QStringLiteral("-t"),
+                            QStringLiteral("map"), QStringLiteral("--mode"), QStringLiteral("fast"),
+                            QStringLiteral("--timings"), QStringLiteral("--quiet")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    const QString lastLine = run.err.trimmed().section(QLatin1Char('\n'), -1);
+    const QJsonObject report = QJsonDocument::fromJson(lastLine.toUtf8()).object();
+    const QJsonObject model = report.value(QStringLiteral("model")).toObject();
+    for (const char *key : {"read_ms", "load_ms", "optimize_ms", "warmup_ms", "ready_ms"})
+        QVERIFY2(model.contains(QLatin1String(key)), key);
+    QVERIFY(model.value(QStringLiteral("ready_ms")).toDouble() >=
+            model.value(QStringLiteral("load_ms")).toDouble());
+    const QJsonObject image =
+        report.value(QStringLiteral("images")).toArray().first().toObject();
+    for (const char *key : {"decode_ms", "infer_ms", "post_ms", "encode_ms"})
+        QVERIFY2(image.value(QLatin1String(key)).toDouble() > 0, key);
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"

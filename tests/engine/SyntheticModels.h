@@ -1,0 +1,23 @@
+#pragma once
+
+// Tiny TorchScript models built in C++ (Module::define), saved to disk with sidecars, so engine
+// tests run in seconds without the real network.
+
+#include <QString>
+
+namespace clearcut::test {
+
+enum class SyntheticModel {
+    RedIsForeground, // probability 1 where the photo's red channel > 128, else 0; same size as input
+    TupleOutput,     // the same mask as the first element of a tuple, a side output after it
+    Logits,          // logits: +8 where red > 128, -8 elsewhere (needs sigmoid)
+    WrongShape,      // returns the 3-channel input unchanged
+    Throws,          // fails inside forward (an impossible reshape)
+};
+
+// Writes <dir>/<name>.pt and <dir>/<name>.json (input fixed at size x size, ISNet normalisation)
+// and returns the .pt path.
+QString writeSyntheticModel(const QString &dir, const QString &name, SyntheticModel kind,
+                            int size = 64);
+
+} // namespace clearcut::test

