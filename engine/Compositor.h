@@ -36,10 +36,11 @@ cv::Mat blend(const cv::Mat &fgBgr, const cv::Mat &bgBgr, const cv::Mat &mask);
 cv::Mat blendOnColour(const cv::Mat &fgBgr, const cv::Vec3b &colourBgr, const cv::Mat &mask);
 
 // Gaussian blur with sigma 15 (transparent-background's "blur"), computed at a quarter of the
-// resolution: the result is indistinguishable and 24 MP takes tens of milliseconds, not seconds.
+// resolution: mean difference from the exact blur 0.6/255, and 45 ms instead of 0.37 s on 24 MP.
 cv::Mat blurredBackground(const cv::Mat &photoBgr);
 
-// Scales image to cover `size` (keeping its aspect ratio) and crops the centre.
+// Scales image to cover `size` (keeping its aspect ratio) and crops the centre; the result is a
+// view into the scaled image.
 cv::Mat coverResize(const cv::Mat &image, const cv::Size &size);
 
 } // namespace clearcut::Compositor

@@ -40,17 +40,17 @@ DecodeResult decodeBytes(const QByteArray &bytes, qint64 maxPixels = kDefaultMax
 
 struct EncodeOptions
 {
-    QString format =
-        QStringLiteral("png"); // png, jpg/jpeg, webp, tif/tiff, bmp (a leading '.' is ok)
-    int quality = 95;          // 0-100, JPEG and lossy WebP
-    int pngCompression = 1;    // 0-9; 1 is several times faster than 9 and only a little larger
+    // png, jpg/jpeg, webp, tif/tiff or bmp, any case, a leading '.' allowed
+    QString format = QStringLiteral("png");
+    int quality = 95;       // 0-100, JPEG and lossy WebP
+    int pngCompression = 1; // 0-9; 1 is 1.4x / 2.9x faster than 3 / 6, 9% / 33% larger
     bool webpLossless = false;
 };
 
 bool isSupportedFormat(const QString &format);
 bool formatSupportsAlpha(const QString &format); // png, webp, tif/tiff
-QString
-suffixForFormat(const QString &format); // "jpeg" -> "jpg", "tiff" -> "tif"; empty if unknown
+// "jpeg" -> "jpg", "tiff" -> "tif"; empty for an unsupported format
+QString suffixForFormat(const QString &format);
 
 // img: CV_8UC1 grey, CV_8UC3 BGR or CV_8UC4 BGRA. A BGRA image given for a format without alpha is
 // flattened onto white (callers that want another colour use Compositor::flattenOnto first).

@@ -1,30 +1,29 @@
 #include "MaskRefiner.h"
 
+#include "Resampler.h"
+
 #include <opencv2/core.hpp>
-#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <cmath>
 
 namespace clearcut::MaskRefiner {
 
 cv::Mat toFullResolution(const cv::Mat &prob, const cv::Size &size)
 {
     CV_Assert(prob.type() == CV_32FC1 && !prob.empty() && size.width > 0 && size.height > 0);
-    // NaN would survive the resize and convert to an arbitrary value; make it 0 up front (the
-    // low-resolution map is small, so this costs nothing).
-    cv::Mat clean = prob;
-    if (!cv::checkRange(prob, true)) {
-        clean = prob.clone();
-        cv::patchNaNs(clean, 0.0);
+    // The low-resolution map is small (~1 MP): a plain loop costs ~1 ms. Upsampling 8-bit data
+    // afterwards is ~10x faster than resizing floats to 24 MP.
+    cv::Mat low(prob.size(), CV_8UC1);
+    for (int y = 0; y < prob.rows; ++y) {
+        const float *p = prob.ptr<float>(y);
+        uchar *m = low.ptr<uchar>(y);
+        for (int x = 0; x < prob.cols; ++x) {
+            const float v = std::isnan(p[x]) ? 0.0f : std::clamp(p[x], 0.0f, 1.0f);
+            m[x] = uchar(v * 255.0f); // truncates, as the reference's Uint8Array does
+        }
     }
-    // Resizing in float and rounding once is exact; converting to 8 bits first would round twice
-    // (off by one on ~1/4 of edge pixels) for no measurable speed gain.
-    cv::Mat full;
-    if (clean.size() == size)
-        full = clean;
-    else
-        cv::resize(clean, full, size, 0, 0, cv::INTER_LINEAR);
-    cv::Mat mask;
-    full.convertTo(mask, CV_8U, 255.0); // saturating: clamps to [0,1]
-    return mask;
+    return low.size() == size ? low : Resampler::bilinear(low, size);
 }
 
 cv::Mat adjusted(const cv::Mat &mask8u, const MaskAdjust &adjust)

@@ -19,8 +19,9 @@ struct MaskAdjust
 namespace MaskRefiner {
 
 // prob: CV_32FC1, any size, nominally [0,1] (values outside are clamped, NaN becomes 0).
-// Returns CV_8UC1 of `size`: bilinear (cv::INTER_LINEAR, i.e. align_corners=False) in float,
-// then rounded to the nearest of 0..255.
+// Returns CV_8UC1 of `size`, made as the reference runtime makes its alpha: the probability
+// truncated to 8 bits (p * 255), then upsampled with Resampler::bilinear. That is the same
+// sampling convention the photo was downsampled with, so the mask lines up with the photo.
 cv::Mat toFullResolution(const cv::Mat &prob, const cv::Size &size);
 
 // mask8u: CV_8UC1. Returns a new mat, or mask8u itself (shared) when adjust is a no-op.

@@ -80,7 +80,8 @@ std::optional<ModelSpec> ModelSpec::fromJson(const QByteArray &json, QString *er
         *error = QStringLiteral("\"std\" must not contain 0");
         return std::nullopt;
     }
-    const QString output = o.value(QStringLiteral("output")).toString(QStringLiteral("probability"));
+    const QString output =
+        o.value(QStringLiteral("output")).toString(QStringLiteral("probability"));
     if (output == QLatin1String("probability")) {
         spec.output = Output::Probability;
     } else if (output == QLatin1String("logits")) {
@@ -98,7 +99,8 @@ ModelSpec ModelSpec::inspyrenet(int size)
     // transparent-background's --jit files: traced at a fixed size with strict=True, RGB/255 with
     // ImageNet statistics, output already sigmoid + min-max normalised (min-max again is harmless).
     ModelSpec spec;
-    spec.name = size >= 1024 ? QStringLiteral("InSPyReNet (base)") : QStringLiteral("InSPyReNet (fast)");
+    spec.name =
+        size >= 1024 ? QStringLiteral("InSPyReNet (base)") : QStringLiteral("InSPyReNet (fast)");
     spec.family = QStringLiteral("inspyrenet");
     spec.policy = Policy::Fixed;
     spec.width = spec.height = spec.side = size;
@@ -158,7 +160,8 @@ cv::Size ModelSpec::inputSizeFor(const cv::Size &photo, const SegmentOptions &op
     }
     const int longest = fast ? fastSide : side;
     const double f = double(longest) / std::max(photo.width, photo.height);
-    return {roundToMultiple(photo.width * f, multiple), roundToMultiple(photo.height * f, multiple)};
+    return {roundToMultiple(photo.width * f, multiple),
+            roundToMultiple(photo.height * f, multiple)};
 }
 
 QString defaultModelPath()

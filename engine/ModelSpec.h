@@ -16,11 +16,16 @@ namespace clearcut {
 
 struct ModelSpec
 {
-    enum class Policy {
+    enum class Policy
+    {
         Fixed,  // the network takes exactly width x height (the photo is stretched)
         Longest // longest side = side, aspect kept, both sides multiples of `multiple`
     };
-    enum class Output { Probability, Logits };
+    enum class Output
+    {
+        Probability,
+        Logits
+    };
 
     QString name;
     QString family;

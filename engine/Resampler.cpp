@@ -11,8 +11,8 @@ namespace {
 
 struct Tap
 {
-    int a; // first source index (already times channels for x)
-    int b; // second source index, clamped to the edge
+    int a;   // first source index (already times channels for x)
+    int b;   // second source index, clamped to the edge
     float w; // weight of b
 };
 

@@ -13,9 +13,20 @@
 
 namespace clearcut {
 
-enum class DevicePreference { Auto, Cpu, Cuda };
+enum class DevicePreference
+{
+    Auto,
+    Cpu,
+    Cuda
+};
 
-enum class LoadStage { Reading, Deserializing, Optimizing, WarmingUp };
+enum class LoadStage
+{
+    Reading,
+    Deserializing,
+    Optimizing,
+    WarmingUp
+};
 
 QString loadStageName(LoadStage stage);
 
@@ -24,12 +35,14 @@ QString loadStageName(LoadStage stage);
 double overallLoadFraction(LoadStage stage, double fraction);
 
 // How the photo is resized for the network, as transparent-background's --resize.
-enum class ResizeMode {
+enum class ResizeMode
+{
     Static, // the model's own input size (fixed models: exactly that size, stretched)
     Dynamic // keep the aspect ratio, longest side = the model's size, multiples of 32
 };
 
-enum class Quality {
+enum class Quality
+{
     Best, // the model's full input size
     Fast  // the model's "fast" size (e.g. 512 for ISNet)
 };
@@ -47,8 +60,8 @@ struct ModelInfo
     qint64 loadMs = 0;
     qint64 optimizeMs = 0;
     qint64 warmupMs = 0;
-    qint64 totalMs = 0;   // loadModel() call to ready
-    qint64 readyMs = 0;   // since process start
+    qint64 totalMs = 0; // loadModel() call to ready
+    qint64 readyMs = 0; // since process start
 };
 
 struct SegmentOptions
@@ -71,7 +84,7 @@ struct SegmentResult
 {
     quint64 id = 0;
     std::shared_ptr<const cv::Mat> probability; // CV_32FC1 in [0,1] at the network's resolution
-    QSize inputSize;                             // the size the photo was fed at
+    QSize inputSize;                            // the size the photo was fed at
     double preprocessMs = 0;
     double inferMs = 0;
 };

@@ -41,14 +41,14 @@ ParseResult parseCommandLine(const QStringList &arguments)
         QStringLiteral("rgba, map, green, white, [r,g,b], blur, overlay, or a background image "
                        "file (default: rgba)."),
         QStringLiteral("type"), QStringLiteral("rgba"));
-    const QCommandLineOption threshold(
-        QStringLiteral("threshold"), QStringLiteral("Hard mask: alpha 1 where the mask >= T."),
-        QStringLiteral("T"));
+    const QCommandLineOption threshold(QStringLiteral("threshold"),
+                                       QStringLiteral("Hard mask: alpha 1 where the mask >= T."),
+                                       QStringLiteral("T"));
     const QCommandLineOption reverse(QStringLiteral("reverse"),
                                      QStringLiteral("Keep the background instead."));
-    const QCommandLineOption format({QStringLiteral("f"), QStringLiteral("format")},
-                                    QStringLiteral("png, jpg, webp, tiff, bmp (rgba is always png)."),
-                                    QStringLiteral("ext"));
+    const QCommandLineOption format(
+        {QStringLiteral("f"), QStringLiteral("format")},
+        QStringLiteral("png, jpg, webp, tiff, bmp (rgba is always png)."), QStringLiteral("ext"));
     const QCommandLineOption resize(QStringLiteral("resize"),
                                     QStringLiteral("static (the model's size) or dynamic (keep "
                                                    "the aspect ratio)."),
@@ -71,8 +71,8 @@ ParseResult parseCommandLine(const QStringList &arguments)
         QStringLiteral("level"), QStringLiteral("full"));
     const QCommandLineOption timings(QStringLiteral("timings"),
                                      QStringLiteral("Print stage timings as JSON on stderr."));
-    const QCommandLineOption jit(QStringLiteral("jit"),
-                                 QStringLiteral("Accepted for compatibility (always TorchScript)."));
+    const QCommandLineOption jit(
+        QStringLiteral("jit"), QStringLiteral("Accepted for compatibility (always TorchScript)."));
     const QCommandLineOption quiet({QStringLiteral("q"), QStringLiteral("quiet")},
                                    QStringLiteral("Print only errors."));
     const QCommandLineOption help = parser.addHelpOption();

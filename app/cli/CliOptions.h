@@ -34,7 +34,7 @@ struct CliOptions
 struct ParseResult
 {
     std::optional<CliOptions> options;
-    QString error;    // usage error: print it and exit 2
+    QString error;        // usage error: print it and exit 2
     bool exitNow = false; // --help / --version handled
 };
 

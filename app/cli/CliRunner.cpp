@@ -23,10 +23,10 @@ constexpr size_t kMaxInFlight = 3;
 
 const QStringList &imageNameFilters()
 {
-    static const QStringList filters{
-        QStringLiteral("*.jpg"),  QStringLiteral("*.jpeg"), QStringLiteral("*.png"),
-        QStringLiteral("*.webp"), QStringLiteral("*.bmp"),  QStringLiteral("*.tif"),
-        QStringLiteral("*.tiff"), QStringLiteral("*.jfif")};
+    static const QStringList filters{QStringLiteral("*.jpg"),  QStringLiteral("*.jpeg"),
+                                     QStringLiteral("*.png"),  QStringLiteral("*.webp"),
+                                     QStringLiteral("*.bmp"),  QStringLiteral("*.tif"),
+                                     QStringLiteral("*.tiff"), QStringLiteral("*.jfif")};
     return filters;
 }
 
@@ -128,15 +128,16 @@ void CliRunner::start()
 QString CliRunner::outputPathFor(const QString &source) const
 {
     const QString stem = QFileInfo(source).completeBaseName();
-    const QString name = QStringLiteral("%1_%2.%3")
-                             .arg(stem, m_options.type.name(),
-                                  ImageIO::suffixForFormat(m_options.format));
+    const QString name =
+        QStringLiteral("%1_%2.%3")
+            .arg(stem, m_options.type.name(), ImageIO::suffixForFormat(m_options.format));
     return QDir(m_options.dest).filePath(name);
 }
 
 void CliRunner::startDecodes()
 {
-    while (!m_finished && m_items.size() < kMaxInFlight && m_nextSource < quint64(m_sources.size())) {
+    while (!m_finished && m_items.size() < kMaxInFlight &&
+           m_nextSource < quint64(m_sources.size())) {
         const quint64 id = m_nextSource++;
         Item &item = m_items[id];
         item.source = m_sources.at(int(id));
@@ -181,9 +182,8 @@ void CliRunner::onSegmented(const SegmentResult &result)
     item.preprocessMs = result.preprocessMs;
     item.inferMs = result.inferMs;
     QThreadPool::globalInstance()->start([this, id = result.id, bgr = item.bgr,
-                                          probability = result.probability,
-                                          output = item.output, options = m_options,
-                                          background = m_background] {
+                                          probability = result.probability, output = item.output,
+                                          options = m_options, background = m_background] {
         QElapsedTimer timer;
         timer.start();
         const cv::Mat mask = MaskRefiner::adjusted(
@@ -247,14 +247,15 @@ void CliRunner::finish(int exitCode)
         return;
     m_finished = true;
     if (m_options.timings) {
-        const QJsonObject report{{QStringLiteral("model"), m_modelTimings},
-                                 {QStringLiteral("images"), m_imageTimings},
-                                 {QStringLiteral("written"), m_written},
-                                 {QStringLiteral("failed"), m_failed},
-                                 {QStringLiteral("total_ms"), msSince(m_clock)},
-                                 {QStringLiteral("process_ms"),
-                                  ProcessClock::msSinceProcessStart()}};
-        std::fprintf(stderr, "%s\n", QJsonDocument(report).toJson(QJsonDocument::Compact).constData());
+        const QJsonObject report{
+            {QStringLiteral("model"), m_modelTimings},
+            {QStringLiteral("images"), m_imageTimings},
+            {QStringLiteral("written"), m_written},
+            {QStringLiteral("failed"), m_failed},
+            {QStringLiteral("total_ms"), msSince(m_clock)},
+            {QStringLiteral("process_ms"), ProcessClock::msSinceProcessStart()}};
+        std::fprintf(stderr, "%s\n",
+                     QJsonDocument(report).toJson(QJsonDocument::Compact).constData());
     }
     Q_EMIT finished(exitCode);
 }

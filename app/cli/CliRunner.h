@@ -27,7 +27,8 @@ public:
     explicit CliRunner(CliOptions options, QObject *parent = nullptr);
     ~CliRunner() override;
 
-    // Starts the run; finished(exitCode) follows: 0 all written, 1 some failed, 2 model/usage error.
+    // Starts the run; finished(exitCode) follows: 0 all written, 1 some failed, 2 model/usage
+    // error.
     void start();
 
 Q_SIGNALS:
@@ -58,7 +59,7 @@ private:
     CliOptions m_options;
     EngineThread m_engineThread;
     QStringList m_sources;
-    cv::Mat m_background; // for a background-image output type
+    cv::Mat m_background;            // for a background-image output type
     std::map<quint64, Item> m_items; // in flight, bounded by kMaxInFlight
     quint64 m_nextSource = 0;
     int m_written = 0;

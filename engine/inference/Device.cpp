@@ -75,7 +75,7 @@ QString blasDescription()
         library = QFileInfo(QString::fromLocal8Bit(info.dli_fname)).canonicalFilePath();
     using ConfigFn = char *(*)();
     if (auto config = reinterpret_cast<ConfigFn>(dlsym(RTLD_DEFAULT, "openblas_get_config")))
-        return QStringLiteral("OpenBLAS %1 (%2)").arg(QString::fromLatin1(config()).trimmed(), library);
+        return QStringLiteral("%1 (%2)").arg(QString::fromLatin1(config()).trimmed(), library);
     if (library.isEmpty())
         return QStringLiteral("unknown");
     return QStringLiteral("%1 (not OpenBLAS: matrix multiplies may be slow)").arg(library);

@@ -15,10 +15,11 @@ namespace clearcut::inference {
 
 class Segmenter;
 
-enum class Optimization {
-    None,  // run the module as saved
+enum class Optimization
+{
+    None,   // run the module as saved
     Freeze, // torch::jit::freeze: weights become constants, attribute lookups fold away
-    Full   // freeze + optimize_for_inference (oneDNN convolutions with pre-packed weights)
+    Full    // freeze + optimize_for_inference (oneDNN convolutions with pre-packed weights)
 };
 
 struct LoadOptions

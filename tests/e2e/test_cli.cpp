@@ -157,8 +157,9 @@ void TestCli::backgroundTypes()
     QFETCH(QString, format);
     QFETCH(QList<int>, backgroundBgr);
     const QString out = m_dir.filePath(QStringLiteral("type-") + QString::number(qHash(type)));
-    QStringList args{QStringLiteral("-s"), kPhoto, QStringLiteral("-d"), out,
-                     QStringLiteral("-t"), type, QStringLiteral("--mode"), QStringLiteral("fast")};
+    QStringList args{
+        QStringLiteral("-s"), kPhoto, QStringLiteral("-d"),     out,
+        QStringLiteral("-t"), type,   QStringLiteral("--mode"), QStringLiteral("fast")};
     if (!format.isEmpty())
         args << QStringLiteral("-f") << format;
     const Run run = runCli(args);
@@ -227,9 +228,9 @@ void TestCli::folderWithBadFilesReportsThemAndGoesOn()
     QVERIFY(empty.open(QIODevice::WriteOnly));
     empty.close();
 
-    const Run run = runCli({QStringLiteral("-s"), in, QStringLiteral("-d"), out,
-                            QStringLiteral("-t"), QStringLiteral("map"), QStringLiteral("--mode"),
-                            QStringLiteral("fast")});
+    const Run run =
+        runCli({QStringLiteral("-s"), in, QStringLiteral("-d"), out, QStringLiteral("-t"),
+                QStringLiteral("map"), QStringLiteral("--mode"), QStringLiteral("fast")});
     QCOMPARE(run.exitCode, 1);
     QVERIFY2(run.err.contains(QLatin1String("corrupt.jpg")), qPrintable(run.err));
     QVERIFY2(run.err.contains(QLatin1String("empty.png")), qPrintable(run.err));
@@ -253,13 +254,12 @@ void TestCli::usageErrors_data()
     QTest::newRow("no source") << QStringList{};
     QTest::newRow("bad type") << QStringList{QStringLiteral("-s"), kPhoto, QStringLiteral("-t"),
                                              QStringLiteral("sparkles")};
-    QTest::newRow("bad threshold") << QStringList{QStringLiteral("-s"), kPhoto,
-                                                  QStringLiteral("--threshold"),
-                                                  QStringLiteral("2")};
+    QTest::newRow("bad threshold") << QStringList{
+        QStringLiteral("-s"), kPhoto, QStringLiteral("--threshold"), QStringLiteral("2")};
     QTest::newRow("bad resize") << QStringList{QStringLiteral("-s"), kPhoto,
                                                QStringLiteral("--resize"), QStringLiteral("big")};
-    QTest::newRow("missing source") << QStringList{QStringLiteral("-s"),
-                                                   QStringLiteral("/nonexistent/photo.jpg")};
+    QTest::newRow("missing source")
+        << QStringList{QStringLiteral("-s"), QStringLiteral("/nonexistent/photo.jpg")};
 }
 
 void TestCli::usageErrors()
@@ -284,8 +284,7 @@ void TestCli::timingsJson()
         QVERIFY2(model.contains(QLatin1String(key)), key);
     QVERIFY(model.value(QStringLiteral("ready_ms")).toDouble() >=
             model.value(QStringLiteral("load_ms")).toDouble());
-    const QJsonObject image =
-        report.value(QStringLiteral("images")).toArray().first().toObject();
+    const QJsonObject image = report.value(QStringLiteral("images")).toArray().first().toObject();
     for (const char *key : {"decode_ms", "infer_ms", "post_ms", "encode_ms"})
         QVERIFY2(image.value(QLatin1String(key)).toDouble() > 0, key);
 }

@@ -55,8 +55,8 @@ void TestParity::maskMatchesReference_data()
         const QString stem = QFileInfo(name).completeBaseName();
         const QStringList matches = photos.entryList({stem + QStringLiteral(".*")}, QDir::Files);
         QVERIFY2(matches.size() == 1, qPrintable(stem));
-        QTest::newRow(qPrintable(stem)) << photos.filePath(matches.first())
-                                        << references.filePath(name);
+        QTest::newRow(qPrintable(stem))
+            << photos.filePath(matches.first()) << references.filePath(name);
     }
 }
 
@@ -90,8 +90,8 @@ void TestParity::maskMatchesReference()
     const double intersection = cv::countNonZero(ours & theirs);
     const double unionArea = cv::countNonZero(ours | theirs);
     const double iou = unionArea > 0 ? intersection / unionArea : 1.0;
-    qInfo("%s: mean abs diff %.3f/255, IoU %.4f", qPrintable(QFileInfo(photo).fileName()),
-          meanAbs, iou);
+    qInfo("%s: mean abs diff %.3f/255, IoU %.4f", qPrintable(QFileInfo(photo).fileName()), meanAbs,
+          iou);
     QVERIFY2(meanAbs <= 2.0, qPrintable(QString::number(meanAbs)));
     QVERIFY2(iou >= 0.98, qPrintable(QString::number(iou)));
 }

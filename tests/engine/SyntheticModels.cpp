@@ -57,12 +57,14 @@ QString writeSyntheticModel(const QString &dir, const QString &name, SyntheticMo
         kind == SyntheticModel::Logits ? QStringLiteral("logits") : QStringLiteral("probability");
     QFile sidecar(QDir(dir).filePath(name + QStringLiteral(".json")));
     if (sidecar.open(QIODevice::WriteOnly)) {
-        sidecar.write(QStringLiteral(R"({"name":"%1","input":{"policy":"fixed","width":%2,"height":%2,"multiple":32,"fast_side":32},
+        sidecar.write(
+            QStringLiteral(
+                R"({"name":"%1","input":{"policy":"fixed","width":%2,"height":%2,"multiple":32,"fast_side":32},
 "scale":1.0,"mean":[128,128,128],"std":[256,256,256],"output":"%3","minmax":false})")
-                          .arg(name)
-                          .arg(size)
-                          .arg(output)
-                          .toUtf8());
+                .arg(name)
+                .arg(size)
+                .arg(output)
+                .toUtf8());
     }
     return path;
 }

@@ -7,8 +7,10 @@
 
 namespace clearcut::test {
 
-enum class SyntheticModel {
-    RedIsForeground, // probability 1 where the photo's red channel > 128, else 0; same size as input
+enum class SyntheticModel
+{
+    RedIsForeground, // probability 1 where the photo's red channel > 128, else 0; same size as
+                     // input
     TupleOutput,     // the same mask as the first element of a tuple, a side output after it
     Logits,          // logits: +8 where red > 128, -8 elsewhere (needs sigmoid)
     WrongShape,      // returns the 3-channel input unchanged

@@ -194,12 +194,13 @@ void TestEngine::segmentsKnownMask()
 {
     QFETCH(int, kind);
     QFETCH(QSize, photoSize);
-    const QString path = test::writeSyntheticModel(
-        m_dir.path(), QStringLiteral("mask%1").arg(kind), SyntheticModel(kind));
+    const QString path = test::writeSyntheticModel(m_dir.path(), QStringLiteral("mask%1").arg(kind),
+                                                   SyntheticModel(kind));
     EngineThread thread;
     EventLog log(thread.engine());
     queueLoad(thread.engine(), path);
-    queueSegment(thread.engine(), requestFor(7, halfRedPhoto(photoSize.width(), photoSize.height())));
+    queueSegment(thread.engine(),
+                 requestFor(7, halfRedPhoto(photoSize.width(), photoSize.height())));
     QTRY_COMPARE_WITH_TIMEOUT(log.results.size(), 1, 30000);
 
     const SegmentResult &result = log.results.first();
@@ -237,18 +238,17 @@ void TestEngine::loadFailures_data()
     QTest::addColumn<QString>("expected"); // a part of the message
 
     QTest::newRow("missing file") << QStringLiteral("missing.pt") << QStringLiteral("not found");
-    QTest::newRow("not TorchScript") << QStringLiteral("text.pt")
-                                     << QStringLiteral("not a TorchScript archive");
-    QTest::newRow("truncated") << QStringLiteral("truncated.pt")
-                               << QStringLiteral("truncated");
+    QTest::newRow("not TorchScript")
+        << QStringLiteral("text.pt") << QStringLiteral("not a TorchScript archive");
+    QTest::newRow("truncated") << QStringLiteral("truncated.pt") << QStringLiteral("truncated");
     QTest::newRow("empty") << QStringLiteral("empty.pt") << QStringLiteral("empty");
     QTest::newRow("no sidecar") << QStringLiteral("nosidecar.pt") << QStringLiteral("sidecar");
     QTest::newRow("bad sidecar") << QStringLiteral("badsidecar.pt")
                                  << QStringLiteral("invalid model sidecar");
-    QTest::newRow("wrong output shape") << QStringLiteral("wrongshape.pt")
-                                        << QStringLiteral("unexpected output shape [1,3,64,64]");
-    QTest::newRow("forward raises") << QStringLiteral("throws.pt")
-                                    << QStringLiteral("is invalid for input of size");
+    QTest::newRow("wrong output shape")
+        << QStringLiteral("wrongshape.pt") << QStringLiteral("unexpected output shape [1,3,64,64]");
+    QTest::newRow("forward raises")
+        << QStringLiteral("throws.pt") << QStringLiteral("is invalid for input of size");
 }
 
 void TestEngine::loadFailures()

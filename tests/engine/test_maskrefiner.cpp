@@ -42,9 +42,9 @@ class TestMaskRefiner : public QObject
 private Q_SLOTS:
     void constantMapsStayConstant_data();
     void constantMapsStayConstant();
-    void upsamplesLikeAlignCornersFalse();
+    void upsamplesWithTheReferenceConvention();
     void upsamplesInTwoDimensions();
-    void sameSizeOnlyRounds();
+    void sameSizeOnlyQuantises();
     void adjusts_data();
     void adjusts();
     void noAdjustmentSharesTheMask();
@@ -56,7 +56,7 @@ void TestMaskRefiner::constantMapsStayConstant_data()
     QTest::addColumn<int>("expected");
     QTest::newRow("0") << 0.0f << 0;
     QTest::newRow("1") << 1.0f << 255;
-    QTest::newRow("0.5 rounds to 128") << 0.5f << 128;
+    QTest::newRow("0.5 truncates to 127") << 0.5f << 127;
     QTest::newRow("0.2 is 51") << 0.2f << 51;
     QTest::newRow("below 0 clamps") << -0.3f << 0;
     QTest::newRow("above 1 clamps") << 1.7f << 255;
@@ -77,44 +77,44 @@ void TestMaskRefiner::constantMapsStayConstant()
     QCOMPARE(int(hi), expected);
 }
 
-void TestMaskRefiner::upsamplesLikeAlignCornersFalse()
+void TestMaskRefiner::upsamplesWithTheReferenceConvention()
 {
-    // Source pixel centres at 0.5 and 1.5 in a 2-wide row; output centres at (x + 0.5) / 2:
-    // 0.25 and 1.75 lie outside the centres (edge value), 0.75 and 1.25 are 1/4 and 3/4 of the way.
+    // Output x samples input x * (2 / 4), no half-pixel offset; the last column clamps.
     const cv::Mat prob = (cv::Mat_<float>(1, 2) << 0.0f, 1.0f);
     const cv::Mat mask = MaskRefiner::toFullResolution(prob, cv::Size(4, 1));
     QCOMPARE(mask.size(), cv::Size(4, 1));
     QCOMPARE(int(mask.at<uchar>(0)), 0);
-    QCOMPARE(int(mask.at<uchar>(1)), 64);  // 63.75
-    QCOMPARE(int(mask.at<uchar>(2)), 191); // 191.25
+    QCOMPARE(int(mask.at<uchar>(1)), 128); // 127.5 rounds half up
+    QCOMPARE(int(mask.at<uchar>(2)), 255);
     QCOMPARE(int(mask.at<uchar>(3)), 255);
 }
 
 void TestMaskRefiner::upsamplesInTwoDimensions()
 {
-    // A 2x2 map to 4x4: the inner 2x2 output pixels are the bilinear mix at (1/4, 3/4) offsets.
+    // A 2x2 map to 4x4: output (y, x) mixes the 8-bit values at fractional offsets (y/2, x/2).
     const cv::Mat prob = (cv::Mat_<float>(2, 2) << 0.0f, 0.4f, 0.8f, 1.0f);
     const cv::Mat mask = MaskRefiner::toFullResolution(prob, cv::Size(4, 4));
+    const double v00 = 0, v01 = 102, v10 = 204, v11 = 255; // truncated p * 255
     auto expected = [&](double fy, double fx) {
-        const double top = 0.0 + fx * 0.4, bottom = 0.8 + fx * (1.0 - 0.8);
-        return int(std::lround(255.0 * (top + fy * (bottom - top))));
+        const double top = v00 + fx * (v01 - v00), bottom = v10 + fx * (v11 - v10);
+        return int(std::floor(top + fy * (bottom - top) + 0.5));
     };
-    QCOMPARE(int(mask.at<uchar>(1, 1)), expected(0.25, 0.25));
-    QCOMPARE(int(mask.at<uchar>(1, 2)), expected(0.25, 0.75));
-    QCOMPARE(int(mask.at<uchar>(2, 1)), expected(0.75, 0.25));
-    QCOMPARE(int(mask.at<uchar>(2, 2)), expected(0.75, 0.75));
     QCOMPARE(int(mask.at<uchar>(0, 0)), 0);
+    QCOMPARE(int(mask.at<uchar>(0, 1)), expected(0, 0.5));
+    QCOMPARE(int(mask.at<uchar>(1, 0)), expected(0.5, 0));
+    QCOMPARE(int(mask.at<uchar>(1, 1)), expected(0.5, 0.5));
+    QCOMPARE(int(mask.at<uchar>(2, 2)), 255);
     QCOMPARE(int(mask.at<uchar>(3, 3)), 255);
 }
 
-void TestMaskRefiner::sameSizeOnlyRounds()
+void TestMaskRefiner::sameSizeOnlyQuantises()
 {
     cv::Mat prob(1, 1000, CV_32FC1);
     for (int i = 0; i < prob.cols; ++i)
         prob.at<float>(i) = float(i) / float(prob.cols - 1);
     const cv::Mat mask = MaskRefiner::toFullResolution(prob, prob.size());
     for (int i = 0; i < prob.cols; ++i)
-        QCOMPARE(int(mask.at<uchar>(i)), int(std::lround(prob.at<float>(i) * 255.0f)));
+        QCOMPARE(int(mask.at<uchar>(i)), int(prob.at<float>(i) * 255.0f));
 }
 
 void TestMaskRefiner::adjusts_data()

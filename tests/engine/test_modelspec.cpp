@@ -53,8 +53,7 @@ void TestModelSpec::rejectsBadSidecars_data()
     QTest::newRow("zero std") << QByteArray(R"({"std":[1,0,1]})") << QStringLiteral("\"std\"");
     QTest::newRow("output") << QByteArray(R"({"output":"mask"})")
                             << QStringLiteral("unknown output kind");
-    QTest::newRow("size") << QByteArray(R"({"input":{"width":-4}})")
-                          << QStringLiteral("positive");
+    QTest::newRow("size") << QByteArray(R"({"input":{"width":-4}})") << QStringLiteral("positive");
 }
 
 void TestModelSpec::rejectsBadSidecars()

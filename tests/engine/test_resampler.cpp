@@ -28,7 +28,9 @@ cv::Mat referenceBilinear(const cv::Mat &src, cv::Size size)
             const int x1 = int(std::floor(X)), x2 = std::min(int(std::ceil(X)), src.cols - 1);
             const double dx = X - x1;
             for (int c = 0; c < cn; ++c) {
-                auto p = [&](int yy, int xx) { return double(src.ptr<uchar>(yy)[xx * cn + c]); };
+                auto p = [&](int yy, int xx) {
+                    return double(src.ptr<uchar>(yy)[xx * cn + c]);
+                };
                 const double v = (1 - dx) * (1 - dy) * p(y1, x1) + dx * (1 - dy) * p(y1, x2) +
                                  (1 - dx) * dy * p(y2, x1) + dx * dy * p(y2, x2);
                 dst.ptr<uchar>(y)[x * cn + c] = uchar(std::floor(v + 0.5));
