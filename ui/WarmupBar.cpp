@@ -48,8 +48,9 @@ void WarmupBar::showReady(const ModelInfo &info)
     m_bar->hide();
     m_retry->hide();
     m_choose->hide();
-    m_label->setText(tr("● ready — %1, %2, %n thread(s)", nullptr, info.threads)
-                         .arg(info.name, info.device.toUpper()));
+    const QString threads =
+        info.threads == 1 ? tr("1 thread") : tr("%1 threads").arg(info.threads);
+    m_label->setText(tr("● ready — %1, %2, %3").arg(info.name, info.device.toUpper(), threads));
     m_label->setToolTip(tr("Loaded in %1 ms (read %2, load %3, optimise %4, warm-up %5)\nBLAS: %6")
                             .arg(info.totalMs)
                             .arg(info.readMs)
