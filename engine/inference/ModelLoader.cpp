@@ -137,16 +137,14 @@ ModelLoader::Outcome ModelLoader::load(const QString &path, const LoadOptions &o
 
     // Deserialising.
     progress(LoadStage::Deserializing, 0.0);
-    auto impl = std::make_unique<Segmenter::Impl>();
-    impl->spec = *spec;
-    impl->device = torch::Device(device.name.toStdString());
+    const torch::Device torchDevice(device.name.toStdString());
+    torch::jit::Module module;
     try {
-        torch::jit::Module module = torch::jit::load(
+        module = torch::jit::load(
             std::make_shared<MemoryReader>(reinterpret_cast<const char *>(bytes), size_t(size)),
-            impl->device);
+            torchDevice);
         file.close(); // unmaps: the module holds the only copy of the weights now
         module.eval();
-        impl->module = std::move(module);
     } catch (const std::exception &e) {
         return fail(describeDeserializeError(torchErrorMessage(e)));
     }
@@ -161,13 +159,13 @@ ModelLoader::Outcome ModelLoader::load(const QString &path, const LoadOptions &o
     if (options.optimization != Optimization::None) {
         try {
             // In place: torch::jit::freeze would clone every weight first (~40 ms, 176 MB).
-            torch::jit::freeze_module_inplace(&impl->module);
-            auto graph = impl->module.get_method("forward").graph();
+            torch::jit::freeze_module_inplace(&module);
+            auto graph = module.get_method("forward").graph();
             torch::jit::OptimizeFrozenGraph(graph, true);
             achieved = Optimization::Freeze;
             progress(LoadStage::Optimizing, 0.5);
-            if (options.optimization == Optimization::Full && impl->device.is_cpu()) {
-                impl->module = torch::jit::optimize_for_inference(impl->module);
+            if (options.optimization == Optimization::Full && torchDevice.is_cpu()) {
+                module = torch::jit::optimize_for_inference(module);
                 achieved = Optimization::Full;
             }
         } catch (const std::exception &e) {
@@ -184,7 +182,7 @@ ModelLoader::Outcome ModelLoader::load(const QString &path, const LoadOptions &o
     // steady time, with it 1.0x, for ~110 ms). Traced fixed-size models must run at their own
     // size. The run also proves the model's output has the shape we need.
     progress(LoadStage::WarmingUp, 0.0);
-    std::unique_ptr<Segmenter> segmenter(new Segmenter(std::move(impl)));
+    auto segmenter = std::make_unique<TorchSegmenter>(std::move(module), torchDevice, *spec);
     const cv::Size warmupSize = spec->dynamicSizes
                                     ? cv::Size(spec->multiple * 2, spec->multiple * 2)
                                     : cv::Size(spec->width, spec->height);

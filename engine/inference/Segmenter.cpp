@@ -39,7 +39,7 @@ torch::Tensor firstTensor(const c10::IValue &value)
 
 } // namespace
 
-torch::Tensor Segmenter::Impl::preprocess(const cv::Mat &bgr, const cv::Size &inputSize) const
+torch::Tensor TorchSegmenter::preprocess(const cv::Mat &bgr, const cv::Size &inputSize) const
 {
     const cv::Mat resized = bgr.size() == inputSize ? bgr : Resampler::bilinear(bgr, inputSize);
     cv::Mat channels[3];
@@ -52,16 +52,16 @@ torch::Tensor Segmenter::Impl::preprocess(const cv::Mat &bgr, const cv::Size &in
         // Network channel c is RGB; OpenCV's channel 2 - c. convertTo writes straight into the
         // tensor's memory because the destination already has the right size and type.
         cv::Mat dst(inputSize, CV_32FC1, data + c * plane);
-        const double alpha = spec.scale / spec.std[c];
-        const double beta = -spec.mean[c] / spec.std[c];
+        const double alpha = m_spec.scale / m_spec.std[c];
+        const double beta = -m_spec.mean[c] / m_spec.std[c];
         channels[2 - c].convertTo(dst, CV_32F, alpha, beta);
     }
-    return device.is_cpu() ? input : input.to(device);
+    return m_device.is_cpu() ? input : input.to(m_device);
 }
 
-torch::Tensor Segmenter::Impl::infer(const torch::Tensor &input)
+torch::Tensor TorchSegmenter::infer(const torch::Tensor &input)
 {
-    torch::Tensor out = firstTensor(module.forward({input}));
+    torch::Tensor out = firstTensor(m_module.forward({input}));
     if (out.dim() == 4 && out.size(0) == 1 && out.size(1) == 1)
         out = out[0][0];
     else if (out.dim() == 3 && out.size(0) == 1)
@@ -70,9 +70,9 @@ torch::Tensor Segmenter::Impl::infer(const torch::Tensor &input)
         throw std::runtime_error("unexpected output shape " + shapeText(out).toStdString() +
                                  " (expected [1,1,H,W])");
     out = out.to(torch::kCPU, torch::kFloat32);
-    if (spec.output == ModelSpec::Output::Logits)
+    if (m_spec.output == ModelSpec::Output::Logits)
         out = out.sigmoid();
-    if (spec.minmax) {
+    if (m_spec.minmax) {
         const auto lo = out.min();
         const auto hi = out.max();
         out = (out - lo) / (hi - lo + 1e-8);
@@ -80,21 +80,16 @@ torch::Tensor Segmenter::Impl::infer(const torch::Tensor &input)
     return out.clamp(0.0, 1.0).contiguous();
 }
 
-Segmenter::Segmenter(std::unique_ptr<Impl> impl) : d(std::move(impl)) {}
+TorchSegmenter::TorchSegmenter(torch::jit::Module module, torch::Device device, ModelSpec spec)
+    : m_module(std::move(module)), m_device(device), m_spec(std::move(spec))
+{}
 
-Segmenter::~Segmenter() = default;
-
-const ModelSpec &Segmenter::spec() const
+QString TorchSegmenter::device() const
 {
-    return d->spec;
+    return QString::fromStdString(m_device.str());
 }
 
-QString Segmenter::device() const
-{
-    return QString::fromStdString(d->device.str());
-}
-
-Segmenter::Run Segmenter::run(const cv::Mat &bgr, const cv::Size &inputSize)
+Segmenter::Run TorchSegmenter::run(const cv::Mat &bgr, const cv::Size &inputSize)
 {
     Run result;
     if (bgr.empty() || bgr.type() != CV_8UC3) {
@@ -105,10 +100,10 @@ Segmenter::Run Segmenter::run(const cv::Mat &bgr, const cv::Size &inputSize)
         c10::InferenceMode inferenceMode;
         QElapsedTimer timer;
         timer.start();
-        const torch::Tensor input = d->preprocess(bgr, inputSize);
+        const torch::Tensor input = preprocess(bgr, inputSize);
         result.preprocessMs = msSince(timer);
         timer.restart();
-        const torch::Tensor prob = d->infer(input);
+        const torch::Tensor prob = infer(input);
         result.probability =
             cv::Mat(int(prob.size(0)), int(prob.size(1)), CV_32FC1, prob.data_ptr<float>()).clone();
         result.inferMs = msSince(timer);

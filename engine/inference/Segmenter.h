@@ -1,6 +1,7 @@
 #pragma once
 
-// Runs one photo through the loaded network. Lives on the engine thread; built by ModelLoader.
+// Runs one photo through a loaded network. Lives on the engine thread; made by ModelLoader inside
+// the inference library, used through this torch-free interface.
 
 #include "engine/ModelSpec.h"
 
@@ -8,11 +9,9 @@
 
 #include <opencv2/core/mat.hpp>
 
-#include <memory>
-
 namespace clearcut::inference {
 
-class Segmenter final
+class Segmenter
 {
 public:
     struct Run
@@ -23,21 +22,16 @@ public:
         double inferMs = 0;
     };
 
-    ~Segmenter();
+    Segmenter() = default;
+    virtual ~Segmenter() = default;
     Segmenter(const Segmenter &) = delete;
     Segmenter &operator=(const Segmenter &) = delete;
 
-    const ModelSpec &spec() const;
-    QString device() const;
+    virtual const ModelSpec &spec() const = 0;
+    virtual QString device() const = 0;
 
     // bgr: CV_8UC3 photo of any size; inputSize: what ModelSpec::inputSizeFor chose.
-    Run run(const cv::Mat &bgr, const cv::Size &inputSize);
-
-private:
-    friend class ModelLoader;
-    struct Impl;
-    explicit Segmenter(std::unique_ptr<Impl> impl);
-    std::unique_ptr<Impl> d;
+    virtual Run run(const cv::Mat &bgr, const cv::Size &inputSize) = 0;
 };
 
 } // namespace clearcut::inference

@@ -1,6 +1,6 @@
 #pragma once
 
-// Private to engine/inference: the torch side of Segmenter, shared with ModelLoader.
+// Private to the inference library: the torch side of Segmenter.
 
 #include "Segmenter.h"
 
@@ -8,16 +8,26 @@
 
 namespace clearcut::inference {
 
-struct Segmenter::Impl
+class TorchSegmenter final : public Segmenter
 {
-    torch::jit::Module module;
-    torch::Device device{torch::kCPU};
-    ModelSpec spec;
+public:
+    TorchSegmenter(torch::jit::Module module, torch::Device device, ModelSpec spec);
 
+    const ModelSpec &spec() const override { return m_spec; }
+    QString device() const override;
+    Run run(const cv::Mat &bgr, const cv::Size &inputSize) override;
+
+    torch::jit::Module &module() { return m_module; }
+
+private:
     // Packs the photo into a normalised NCHW float tensor of inputSize on the model's device.
     torch::Tensor preprocess(const cv::Mat &bgr, const cv::Size &inputSize) const;
     // The network's probability map as [H,W] float on the CPU; throws on an unexpected output.
     torch::Tensor infer(const torch::Tensor &input);
+
+    torch::jit::Module m_module;
+    torch::Device m_device;
+    ModelSpec m_spec;
 };
 
 } // namespace clearcut::inference
