@@ -1,49 +1,613 @@
 #include "MainWindow.h"
 
+#include "AboutDialog.h"
+#include "AdjustPanel.h"
+#include "CompareView.h"
+#include "PhotoSession.h"
+#include "PreferencesDialog.h"
 #include "WarmupBar.h"
 
 #include "engine/Engine.h"
+#include "engine/ImageIO.h"
 
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QDirIterator>
+#include <QDrag>
+#include <QDragEnterEvent>
 #include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMimeData>
+#include <QPainter>
+#include <QSettings>
+#include <QSplitter>
+#include <QStandardPaths>
 #include <QStatusBar>
+#include <QToolBar>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <opencv2/core/version.hpp>
 
 namespace clearcut::ui {
+namespace {
 
-MainWindow::MainWindow(Engine *engine, QString modelPath, QWidget *parent)
-    : QMainWindow(parent), m_engine(engine), m_modelPath(std::move(modelPath)),
-      m_warmup(new WarmupBar(this)), m_placeholder(new QLabel(this))
+const QStringList &imageSuffixes()
+{
+    static const QStringList suffixes{QStringLiteral("jpg"),  QStringLiteral("jpeg"),
+                                      QStringLiteral("jfif"), QStringLiteral("png"),
+                                      QStringLiteral("webp"), QStringLiteral("bmp"),
+                                      QStringLiteral("tif"),  QStringLiteral("tiff")};
+    return suffixes;
+}
+
+QString stateText(PhotoSession::State state)
+{
+    switch (state) {
+    case PhotoSession::State::Loading:
+        return QObject::tr("Opening…");
+    case PhotoSession::State::Waiting:
+        return QObject::tr("Waiting");
+    case PhotoSession::State::Working:
+        return QObject::tr("Working…");
+    case PhotoSession::State::Preview:
+        return QObject::tr("Refining…");
+    case PhotoSession::State::Done:
+        return QObject::tr("Done");
+    case PhotoSession::State::Failed:
+        return QObject::tr("Failed");
+    }
+    return {};
+}
+
+constexpr int kIdRole = Qt::UserRole + 1;
+
+} // namespace
+
+// A tile the cut-out can be dragged from, into another application or a file manager. It offers
+// the full-resolution PNG the session renders in the background once a result is final.
+class DragOutButton final : public QToolButton
+{
+public:
+    explicit DragOutButton(QWidget *parent) : QToolButton(parent)
+    {
+        setToolButtonStyle(Qt::ToolButtonTextUnderIcon);
+        setIconSize(QSize(96, 96));
+        setMinimumSize(140, 130);
+        setCursor(Qt::OpenHandCursor);
+        setToolTip(tr("Drag the cut-out into another application or a folder"));
+        setSource({}, {});
+    }
+
+    void setSource(const QString &file, const QImage &preview)
+    {
+        m_file = file;
+        m_preview = preview;
+        setEnabled(!file.isEmpty());
+        setText(file.isEmpty() ? tr("Drag out\n(when ready)") : tr("Drag me out"));
+        setIcon(preview.isNull()
+                    ? QIcon()
+                    : QIcon(QPixmap::fromImage(preview.scaled(iconSize(), Qt::KeepAspectRatio,
+                                                              Qt::SmoothTransformation))));
+    }
+
+protected:
+    void mousePressEvent(QMouseEvent *event) override
+    {
+        m_pressPos = event->position().toPoint();
+        QToolButton::mousePressEvent(event);
+    }
+    void mouseMoveEvent(QMouseEvent *event) override
+    {
+        if (!(event->buttons() & Qt::LeftButton) || m_file.isEmpty() ||
+            (event->position().toPoint() - m_pressPos).manhattanLength() <
+                QApplication::startDragDistance())
+            return;
+        auto *mime = new QMimeData;
+        mime->setUrls({QUrl::fromLocalFile(m_file)});
+        mime->setImageData(m_preview);
+        auto *drag = new QDrag(this);
+        drag->setMimeData(mime);
+        drag->setPixmap(icon().pixmap(iconSize()));
+        setDown(false);
+        drag->exec(Qt::CopyAction);
+    }
+
+private:
+    QString m_file;
+    QImage m_preview;
+    QPoint m_pressPos;
+};
+
+QStringList collectImageFiles(const QStringList &paths)
+{
+    QStringList files;
+    for (const QString &path : paths) {
+        const QFileInfo info(path);
+        if (info.isDir()) {
+            QStringList found;
+            QDirIterator it(path, QDir::Files | QDir::Readable, QDirIterator::Subdirectories);
+            while (it.hasNext()) {
+                const QString file = it.next();
+                if (imageSuffixes().contains(QFileInfo(file).suffix().toLower()))
+                    found << file;
+            }
+            found.sort();
+            files << found;
+        } else {
+            // Files are taken whatever their suffix: the decoder says whether it can read them.
+            files << path;
+        }
+    }
+    return files;
+}
+
+MainWindow::MainWindow(Engine *engine, QWidget *parent)
+    : QMainWindow(parent), m_engine(engine), m_session(new PhotoSession(engine, this)),
+      m_view(new CompareView(this)), m_list(new QListWidget(this)), m_adjust(new AdjustPanel(this)),
+      m_warmup(new WarmupBar(this)), m_dragOut(new DragOutButton(this)), m_banner(new QLabel(this)),
+      m_dropOverlay(new QLabel(this))
 {
     setWindowTitle(tr("ClearCut"));
-    m_placeholder->setAlignment(Qt::AlignCenter);
-    m_placeholder->setText(tr("Drop photos here"));
-    setCentralWidget(m_placeholder);
-    statusBar()->addPermanentWidget(m_warmup, 1);
-    resize(1000, 700);
+    setAcceptDrops(true);
+    {
+        const auto settings = openSettings();
+        m_settings = AppSettings::load(*settings);
+        if (!restoreGeometry(settings->value(QStringLiteral("window/geometry")).toByteArray()))
+            resize(1200, 800);
+    }
+    m_session->setQuality(m_settings.quality);
+    m_session->setAdjustments(m_settings.outputType, m_settings.adjust);
+    m_adjust->setOutputType(m_settings.outputType);
+    m_adjust->setAdjust(m_settings.adjust);
+
+    createActions();
+    createLayout();
 
     connect(m_engine, &Engine::loadStarted, m_warmup, &WarmupBar::showLoading);
     connect(m_engine, &Engine::loadProgress, m_warmup, &WarmupBar::showProgress);
     connect(m_engine, &Engine::modelReady, m_warmup, &WarmupBar::showReady);
     connect(m_engine, &Engine::modelFailed, m_warmup, &WarmupBar::showFailed);
+    connect(m_engine, &Engine::modelReady, this,
+            [this](const ModelInfo &info) { m_modelInfo = info; });
     connect(m_warmup, &WarmupBar::retryRequested, this, &MainWindow::loadModel);
-    connect(m_warmup, &WarmupBar::chooseModelRequested, this, &MainWindow::chooseModel);
+    connect(m_warmup, &WarmupBar::chooseModelRequested, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Choose a TorchScript model"), m_settings.effectiveModelPath(),
+            tr("TorchScript (*.pt *.pth *.torchscript)"));
+        if (path.isEmpty())
+            return;
+        m_settings.modelPath = path;
+        m_settings.save(*openSettings());
+        loadModel();
+    });
+
+    connect(m_session, &PhotoSession::photoAdded, this, &MainWindow::onPhotoAdded);
+    connect(m_session, &PhotoSession::photoChanged, this, &MainWindow::onPhotoChanged);
+    connect(m_session, &PhotoSession::resultChanged, this, &MainWindow::onResultChanged);
+    connect(m_session, &PhotoSession::photoFailed, this,
+            [this](quint64, const QString &message) { showMessage(message); });
+    connect(m_session, &PhotoSession::saveFailed, this, [this](quint64, const QString &message) {
+        showMessage(tr("Not saved: %1").arg(message));
+    });
+    connect(m_session, &PhotoSession::saved, this, [this](quint64, const QString &path) {
+        statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
+    });
+    connect(m_session, &PhotoSession::exportFileReady, this, [this](quint64 id) {
+        if (id == currentId())
+            m_dragOut->setSource(m_session->photo(id)->exportFile,
+                                 m_session->photo(id)->displayResult);
+    });
+    connect(m_list, &QListWidget::currentItemChanged, this, &MainWindow::showCurrent);
+    connect(m_adjust, &AdjustPanel::changed, this,
+            [this](const OutputType &type, const MaskAdjust &adjust) {
+                m_session->setAdjustments(type, adjust);
+                m_dragOut->setSource({}, {});
+                m_settings.outputType = type;
+                m_settings.adjust = adjust;
+            });
+    m_view->installEventFilter(this);
+    updateActions();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createActions()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    m_openAction = file->addAction(tr("&Open…"), this, &MainWindow::openFiles);
+    m_openAction->setShortcut(QKeySequence::Open);
+    m_saveAction = file->addAction(tr("&Save…"), this, [this] { save(false); });
+    m_saveAction->setShortcut(QKeySequence::Save);
+    m_saveAsAction = file->addAction(tr("Save &As…"), this, [this] { save(true); });
+    m_saveAsAction->setShortcut(QKeySequence::SaveAs);
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    m_copyAction = edit->addAction(tr("&Copy Result"), this, &MainWindow::copyResult);
+    m_copyAction->setShortcut(QKeySequence::Copy);
+    m_pasteAction = edit->addAction(tr("&Paste Photo"), this, &MainWindow::paste);
+    m_pasteAction->setShortcut(QKeySequence::Paste);
+    edit->addSeparator();
+    QAction *preferences = edit->addAction(tr("Pre&ferences…"), this, &MainWindow::showPreferences);
+    preferences->setShortcut(QKeySequence::Preferences);
+    preferences->setMenuRole(QAction::PreferencesRole);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    m_modeGroup = new QActionGroup(this);
+    const std::array<std::pair<QString, CompareView::Mode>, 3> modes{{
+        {tr("&Before / After"), CompareView::Mode::Split},
+        {tr("&Original Only"), CompareView::Mode::OriginalOnly},
+        {tr("&Result Only"), CompareView::Mode::ResultOnly},
+    }};
+    int key = Qt::Key_1;
+    for (const auto &[text, mode] : modes) {
+        QAction *action = view->addAction(text);
+        action->setCheckable(true);
+        action->setChecked(mode == CompareView::Mode::Split);
+        action->setShortcut(QKeySequence(Qt::ALT | Qt::Key(key++)));
+        m_modeGroup->addAction(action);
+        connect(action, &QAction::triggered, this, [this, mode = mode] { m_view->setMode(mode); });
+    }
+    view->addSeparator();
+    m_fitAction = view->addAction(tr("Zoom to &Fit"), m_view, &CompareView::zoomToFit);
+    m_fitAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    m_actualAction = view->addAction(tr("&Actual Size"), m_view, &CompareView::zoomToActualSize);
+    m_actualAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *about = help->addAction(tr("&About ClearCut"), this, &MainWindow::showAbout);
+    about->setMenuRole(QAction::AboutRole);
+
+    QToolBar *toolbar = addToolBar(tr("Main"));
+    toolbar->setObjectName(QStringLiteral("mainToolbar"));
+    toolbar->setMovable(false);
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_openAction->setIcon(QIcon::fromTheme(QStringLiteral("document-open")));
+    m_saveAction->setIcon(QIcon::fromTheme(QStringLiteral("document-save")));
+    m_copyAction->setIcon(QIcon::fromTheme(QStringLiteral("edit-copy")));
+    toolbar->addAction(m_openAction);
+    toolbar->addAction(m_saveAction);
+    toolbar->addAction(m_copyAction);
+    toolbar->addSeparator();
+    toolbar->addActions(m_modeGroup->actions());
+    toolbar->addSeparator();
+    toolbar->addAction(m_fitAction);
+    toolbar->addAction(m_actualAction);
+}
+
+void MainWindow::createLayout()
+{
+    m_list->setObjectName(QStringLiteral("photoList"));
+    m_list->setIconSize(QSize(64, 64));
+    m_list->setMinimumWidth(180);
+    m_list->setUniformItemSizes(true);
+    m_list->setSelectionMode(QAbstractItemView::SingleSelection);
+
+    m_view->setPlaceholderText(
+        tr("Drop photos or folders here\nor open them with Ctrl+O, or paste with Ctrl+V"));
+
+    auto *side = new QWidget(this);
+    auto *sideLayout = new QVBoxLayout(side);
+    sideLayout->addWidget(m_adjust);
+    sideLayout->addStretch(1);
+    sideLayout->addWidget(m_dragOut, 0, Qt::AlignHCenter);
+
+    auto *centre = new QWidget(this);
+    auto *centreLayout = new QVBoxLayout(centre);
+    centreLayout->setContentsMargins(0, 0, 0, 0);
+    centreLayout->setSpacing(0);
+    m_banner->setObjectName(QStringLiteral("messageBanner"));
+    m_banner->setWordWrap(true);
+    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_banner->setStyleSheet(QStringLiteral(
+        "QLabel#messageBanner { background: palette(tool-tip-base); color: palette(tool-tip-text);"
+        " padding: 6px 10px; border-bottom: 1px solid palette(mid); }"));
+    m_banner->hide();
+    centreLayout->addWidget(m_banner);
+    centreLayout->addWidget(m_view, 1);
+
+    auto *splitter = new QSplitter(this);
+    splitter->addWidget(m_list);
+    splitter->addWidget(centre);
+    splitter->addWidget(side);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({200, 760, 240});
+    setCentralWidget(splitter);
+    statusBar()->addPermanentWidget(m_warmup, 1);
+
+    // The drop highlight: a translucent frame over the whole window while files hover over it.
+    m_dropOverlay->setObjectName(QStringLiteral("dropOverlay"));
+    m_dropOverlay->setAlignment(Qt::AlignCenter);
+    m_dropOverlay->setText(tr("Drop to add photos"));
+    m_dropOverlay->setAttribute(Qt::WA_TransparentForMouseEvents);
+    m_dropOverlay->setStyleSheet(
+        QStringLiteral("QLabel#dropOverlay { background: rgba(40, 120, 220, 40); border: 3px "
+                       "dashed palette(highlight);"
+                       " border-radius: 8px; font-size: 20px; color: palette(highlight); }"));
+    m_dropOverlay->hide();
 }
 
 void MainWindow::loadModel()
 {
+    inference::LoadOptions options;
+    options.device = m_settings.device;
     QMetaObject::invokeMethod(
-        m_engine, [engine = m_engine, path = m_modelPath] { engine->loadModel(path, {}); },
+        m_engine,
+        [engine = m_engine, path = m_settings.effectiveModelPath(), options] {
+            engine->loadModel(path, options);
+        },
         Qt::QueuedConnection);
 }
 
-void MainWindow::chooseModel()
+void MainWindow::addFiles(const QStringList &paths)
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Choose a TorchScript model"),
-                                                      m_modelPath, tr("TorchScript (*.pt)"));
+    const QStringList files = collectImageFiles(paths);
+    if (files.isEmpty() && !paths.isEmpty())
+        showMessage(tr("No photos found in %1").arg(paths.join(QStringLiteral(", "))));
+    m_session->addFiles(files);
+}
+
+void MainWindow::openFiles()
+{
+    const QString folder = m_settings.outputFolder.isEmpty()
+                               ? QStandardPaths::writableLocation(QStandardPaths::PicturesLocation)
+                               : m_settings.outputFolder;
+    const QStringList files = QFileDialog::getOpenFileNames(
+        this, tr("Open photos"), folder,
+        tr("Images (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff);;All files (*)"));
+    addFiles(files);
+}
+
+void MainWindow::paste()
+{
+    const QMimeData *mime = QGuiApplication::clipboard()->mimeData();
+    if (!mime)
+        return;
+    QStringList files;
+    for (const QUrl &url : mime->urls())
+        if (url.isLocalFile())
+            files << url.toLocalFile();
+    if (!files.isEmpty())
+        return addFiles(files);
+    if (mime->hasImage()) {
+        static int pasted = 0;
+        m_session->addImage(qvariant_cast<QImage>(mime->imageData()),
+                            tr("Pasted image %1").arg(++pasted));
+        return;
+    }
+    showMessage(tr("The clipboard holds no image or image file"));
+}
+
+void MainWindow::save(bool askAlways)
+{
+    Q_UNUSED(askAlways);
+    const quint64 id = currentId();
+    const PhotoSession::Photo *photo = m_session->photo(id);
+    if (!photo || photo->displayResult.isNull())
+        return showMessage(tr("There is no result to save yet"));
+    const QString stem =
+        photo->path.isEmpty() ? photo->name : QFileInfo(photo->path).completeBaseName();
+    QString folder = m_settings.outputFolder;
+    if (folder.isEmpty())
+        folder = photo->path.isEmpty()
+                     ? QStandardPaths::writableLocation(QStandardPaths::PicturesLocation)
+                     : QFileInfo(photo->path).absolutePath();
+    const QString format =
+        m_session->outputType().hasAlpha() && !ImageIO::formatSupportsAlpha(m_settings.outputFormat)
+            ? QStringLiteral("png")
+            : m_settings.outputFormat;
+    const QString suggested = QDir(folder).filePath(
+        QStringLiteral("%1_%2.%3")
+            .arg(stem, m_session->outputType().name(), ImageIO::suffixForFormat(format)));
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Save result"), suggested,
+        tr("PNG (*.png);;WebP (*.webp);;JPEG (*.jpg *.jpeg);;TIFF (*.tif *.tiff);;BMP (*.bmp)"));
     if (path.isEmpty())
         return;
-    m_modelPath = path;
-    loadModel();
+    QString chosen = QFileInfo(path).suffix().toLower();
+    if (!ImageIO::isSupportedFormat(chosen)) {
+        chosen = format;
+        path += QLatin1Char('.') + ImageIO::suffixForFormat(format);
+    }
+    if (photo->path == QFileInfo(path).absoluteFilePath())
+        return showMessage(tr("Not saved: %1 is the original photo").arg(path));
+    m_settings.outputFolder = QFileInfo(path).absolutePath();
+    m_settings.outputFormat = chosen;
+    m_settings.save(*openSettings());
+    m_session->save(id, path, chosen);
+}
+
+void MainWindow::copyResult()
+{
+    const quint64 id = currentId();
+    const PhotoSession::Photo *photo = m_session->photo(id);
+    if (!photo || photo->displayResult.isNull())
+        return showMessage(tr("There is no result to copy yet"));
+    statusBar()->showMessage(tr("Copying…"));
+    m_session->renderFullResolution(id, [this](const QImage &image) {
+        QGuiApplication::clipboard()->setImage(image);
+        statusBar()->showMessage(
+            tr("Copied the result (%1 x %2)").arg(image.width()).arg(image.height()), 4000);
+    });
+}
+
+void MainWindow::showPreferences()
+{
+    PreferencesDialog dialog(m_settings, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const AppSettings before = m_settings;
+    m_settings = dialog.settings();
+    m_settings.outputType = before.outputType;
+    m_settings.adjust = before.adjust;
+    m_settings.save(*openSettings());
+    m_session->setQuality(m_settings.quality);
+    if (m_settings.effectiveModelPath() != before.effectiveModelPath() ||
+        m_settings.device != before.device)
+        loadModel();
+}
+
+void MainWindow::showAbout()
+{
+    AboutInfo info;
+    info.appVersion = QStringLiteral(CLEARCUT_VERSION);
+    info.qtVersion = QString::fromLatin1(qVersion());
+    info.torchVersion = m_modelInfo.torchVersion;
+    info.openCvVersion = QStringLiteral(CV_VERSION);
+    info.modelName = m_modelInfo.name;
+    info.modelDevice = m_modelInfo.device;
+    info.blas = m_modelInfo.blas;
+    showAboutDialog(this, info);
+}
+
+void MainWindow::showMessage(const QString &message)
+{
+    // Non-modal: a banner over the view that the next message replaces; the work goes on.
+    m_lastMessage = message;
+    m_banner->setText(message);
+    m_banner->show();
+}
+
+void MainWindow::setDropHighlight(bool on)
+{
+    m_dropHighlight = on;
+    m_dropOverlay->setGeometry(centralWidget()->geometry().adjusted(6, 6, -6, -6));
+    m_dropOverlay->setVisible(on);
+    m_dropOverlay->raise();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasUrls() || event->mimeData()->hasImage()) {
+        event->acceptProposedAction();
+        setDropHighlight(true);
+    }
+}
+
+void MainWindow::dragLeaveEvent(QDragLeaveEvent *event)
+{
+    setDropHighlight(false);
+    QMainWindow::dragLeaveEvent(event);
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    setDropHighlight(false);
+    QStringList files;
+    for (const QUrl &url : event->mimeData()->urls())
+        if (url.isLocalFile())
+            files << url.toLocalFile();
+    if (!files.isEmpty()) {
+        addFiles(files);
+    } else if (event->mimeData()->hasImage()) {
+        m_session->addImage(qvariant_cast<QImage>(event->mimeData()->imageData()),
+                            tr("Dropped image"));
+    } else {
+        return;
+    }
+    event->acceptProposedAction();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    const auto settings = openSettings();
+    settings->setValue(QStringLiteral("window/geometry"), saveGeometry());
+    m_settings.save(*settings);
+    QMainWindow::closeEvent(event);
+}
+
+bool MainWindow::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_view && event->type() == QEvent::Paint && !m_painted) {
+        m_painted = true;
+        QMetaObject::invokeMethod(this, &MainWindow::firstPaint, Qt::QueuedConnection);
+    }
+    return QMainWindow::eventFilter(watched, event);
+}
+
+QListWidgetItem *MainWindow::itemFor(quint64 id) const
+{
+    for (int i = 0; i < m_list->count(); ++i)
+        if (m_list->item(i)->data(kIdRole).toULongLong() == id)
+            return m_list->item(i);
+    return nullptr;
+}
+
+quint64 MainWindow::currentId() const
+{
+    const QListWidgetItem *item = m_list->currentItem();
+    return item ? item->data(kIdRole).toULongLong() : 0;
+}
+
+void MainWindow::onPhotoAdded(quint64 id)
+{
+    auto *item = new QListWidgetItem(m_list);
+    item->setData(kIdRole, id);
+    onPhotoChanged(id);
+    if (!m_list->currentItem())
+        m_list->setCurrentItem(item);
+}
+
+void MainWindow::onPhotoChanged(quint64 id)
+{
+    const PhotoSession::Photo *photo = m_session->photo(id);
+    QListWidgetItem *item = itemFor(id);
+    if (!photo || !item)
+        return;
+    item->setText(QStringLiteral("%1\n%2").arg(photo->name, stateText(photo->state)));
+    item->setToolTip(photo->error.isEmpty() ? photo->path : photo->error);
+    if (!photo->thumbnail.isNull())
+        item->setIcon(QIcon(QPixmap::fromImage(photo->thumbnail)));
+    else if (photo->state == PhotoSession::State::Failed)
+        item->setIcon(QIcon::fromTheme(QStringLiteral("dialog-error")));
+    if (id == currentId() && !m_view->hasOriginal() && !photo->displayOriginal.isNull())
+        showCurrent();
+    updateActions();
+}
+
+void MainWindow::onResultChanged(quint64 id)
+{
+    if (id != currentId())
+        return;
+    m_view->setResult(m_session->photo(id)->displayResult);
+    updateActions();
+}
+
+void MainWindow::showCurrent()
+{
+    const quint64 id = currentId();
+    const PhotoSession::Photo *photo = m_session->photo(id);
+    m_session->setCurrent(id);
+    if (!photo || photo->displayOriginal.isNull()) {
+        m_view->clear();
+    } else {
+        m_view->setOriginal(photo->displayOriginal, photo->fullSize);
+        if (!photo->displayResult.isNull())
+            m_view->setResult(photo->displayResult);
+    }
+    setWindowTitle(photo ? tr("%1 — ClearCut").arg(photo->name) : tr("ClearCut"));
+    m_dragOut->setSource(photo ? photo->exportFile : QString(),
+                         photo ? photo->displayResult : QImage());
+    updateActions();
+}
+
+void MainWindow::updateActions()
+{
+    const PhotoSession::Photo *photo = m_session->photo(currentId());
+    const bool hasResult = photo && !photo->displayResult.isNull();
+    m_saveAction->setEnabled(hasResult);
+    m_saveAsAction->setEnabled(hasResult);
+    m_copyAction->setEnabled(hasResult);
 }
 
 } // namespace clearcut::ui

@@ -1,10 +1,21 @@
 #pragma once
 
-#include "engine/inference/ModelLoader.h"
+// The main window: photos in (drop, open, paste, command line), the before/after view, the
+// adjustments, results out (save, copy, drag). Talks to the engine only through PhotoSession and
+// the Engine's signals; never waits on it.
+
+#include "AppSettings.h"
+
+#include "engine/Types.h"
 
 #include <QMainWindow>
 
+class QAction;
+class QActionGroup;
 class QLabel;
+class QListWidget;
+class QListWidgetItem;
+class QToolButton;
 
 namespace clearcut {
 class Engine;
@@ -12,6 +23,10 @@ class Engine;
 
 namespace clearcut::ui {
 
+class AdjustPanel;
+class CompareView;
+class DragOutButton;
+class PhotoSession;
 class WarmupBar;
 
 class MainWindow final : public QMainWindow
@@ -21,17 +36,75 @@ class MainWindow final : public QMainWindow
 
 public:
     // engine lives on another thread; the window only connects to it and queues calls.
-    MainWindow(Engine *engine, QString modelPath, QWidget *parent = nullptr);
+    explicit MainWindow(Engine *engine, QWidget *parent = nullptr);
+    ~MainWindow() override;
 
     void loadModel();
+    void addFiles(const QStringList &paths);
+
+    Engine *engine() const { return m_engine; }
+    PhotoSession *session() const { return m_session; }
+    CompareView *compareView() const { return m_view; }
+    WarmupBar *warmupBar() const { return m_warmup; }
+    QListWidget *photoList() const { return m_list; }
+    bool isDropHighlighted() const { return m_dropHighlight; }
+    QString lastMessage() const { return m_lastMessage; }
+
+Q_SIGNALS:
+    void firstPaint(); // the window's first pixels are on screen
+
+protected:
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dragLeaveEvent(QDragLeaveEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+    void closeEvent(QCloseEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
-    void chooseModel();
+    void createActions();
+    void createLayout();
+    void openFiles();
+    void paste();
+    void save(bool askAlways);
+    void copyResult();
+    void showPreferences();
+    void showAbout();
+    void showMessage(const QString &message);
+    void setDropHighlight(bool on);
+    void onPhotoAdded(quint64 id);
+    void onPhotoChanged(quint64 id);
+    void onResultChanged(quint64 id);
+    void showCurrent();
+    void updateActions();
+    QListWidgetItem *itemFor(quint64 id) const;
+    quint64 currentId() const;
 
     Engine *m_engine;
-    QString m_modelPath;
+    AppSettings m_settings;
+    PhotoSession *m_session;
+    CompareView *m_view;
+    QListWidget *m_list;
+    AdjustPanel *m_adjust;
     WarmupBar *m_warmup;
-    QLabel *m_placeholder;
+    DragOutButton *m_dragOut;
+    QLabel *m_banner;
+    QLabel *m_dropOverlay;
+    ModelInfo m_modelInfo;
+    QString m_lastMessage;
+    bool m_dropHighlight = false;
+    bool m_painted = false;
+
+    QAction *m_openAction = nullptr;
+    QAction *m_saveAction = nullptr;
+    QAction *m_saveAsAction = nullptr;
+    QAction *m_copyAction = nullptr;
+    QAction *m_pasteAction = nullptr;
+    QAction *m_fitAction = nullptr;
+    QAction *m_actualAction = nullptr;
+    QActionGroup *m_modeGroup = nullptr;
 };
+
+// Collects the supported image files among dropped/opened paths; folders are searched recursively.
+QStringList collectImageFiles(const QStringList &paths);
 
 } // namespace clearcut::ui

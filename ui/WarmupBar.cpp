@@ -20,6 +20,9 @@ WarmupBar::WarmupBar(QWidget *parent)
     m_bar->setRange(0, 1000);
     m_bar->setTextVisible(false);
     m_bar->setFixedWidth(160);
+    m_retry->setObjectName(QStringLiteral("retryButton"));
+    m_choose->setObjectName(QStringLiteral("chooseModelButton"));
+    m_label->setObjectName(QStringLiteral("modelStatus"));
     m_retry->setText(tr("Retry"));
     m_choose->setText(tr("Choose model…"));
     connect(m_retry, &QToolButton::clicked, this, &WarmupBar::retryRequested);
@@ -48,8 +51,7 @@ void WarmupBar::showReady(const ModelInfo &info)
     m_bar->hide();
     m_retry->hide();
     m_choose->hide();
-    const QString threads =
-        info.threads == 1 ? tr("1 thread") : tr("%1 threads").arg(info.threads);
+    const QString threads = info.threads == 1 ? tr("1 thread") : tr("%1 threads").arg(info.threads);
     m_label->setText(tr("● ready — %1, %2, %3").arg(info.name, info.device.toUpper(), threads));
     m_label->setToolTip(tr("Loaded in %1 ms (read %2, load %3, optimise %4, warm-up %5)\nBLAS: %6")
                             .arg(info.totalMs)

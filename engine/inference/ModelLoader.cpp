@@ -111,6 +111,7 @@ ModelLoader::Outcome ModelLoader::load(const QString &path, const LoadOptions &o
     info.device = device.name;
     info.threads = configureThreads(options.threads);
     info.blas = blasDescription();
+    info.torchVersion = torchVersion();
 
     // Reading: the file is mapped, not copied, and its pages are faulted in chunk by chunk so the
     // progress is real; torch::jit::load then copies each tensor once, straight into its own

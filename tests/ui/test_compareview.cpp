@@ -1,0 +1,504 @@
+// CompareView: what the before/after view shows, pixel by pixel, and how it answers the mouse.
+
+#include "ui/CompareView.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QSignalSpy>
+#include <QTest>
+#include <QWheelEvent>
+
+#include <memory>
+#include <set>
+
+using clearcut::ui::CompareView;
+
+namespace {
+
+const QSize kViewSize(400, 300);
+
+QImage filled(const QSize &size, const QColor &color, QImage::Format format = QImage::Format_RGB32)
+{
+    QImage image(size, format);
+    image.fill(color);
+    return image;
+}
+
+QImage red(const QSize &size = QSize(800, 600))
+{
+    return filled(size, Qt::red);
+}
+
+QImage blue(const QSize &size = QSize(800, 600))
+{
+    return filled(size, Qt::blue);
+}
+
+bool isRed(QRgb c)
+{
+    return qRed(c) > 200 && qGreen(c) < 60 && qBlue(c) < 60;
+}
+
+bool isBlue(QRgb c)
+{
+    return qBlue(c) > 200 && qRed(c) < 60 && qGreen(c) < 60;
+}
+
+bool isReddish(QRgb c)
+{
+    return qRed(c) > 128 && qGreen(c) < 100 && qBlue(c) < 100;
+}
+
+bool isBluish(QRgb c)
+{
+    return qBlue(c) > 128 && qRed(c) < 100 && qGreen(c) < 100;
+}
+
+QImage rendered(CompareView &view)
+{
+    return view.grab().toImage().convertToFormat(QImage::Format_ARGB32);
+}
+
+int count(const QImage &image, bool (*predicate)(QRgb))
+{
+    int n = 0;
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x)
+            n += predicate(image.pixel(x, y)) ? 1 : 0;
+    return n;
+}
+
+std::unique_ptr<CompareView> shownView(const QSize &size = kViewSize)
+{
+    auto view = std::make_unique<CompareView>();
+    view->resize(size);
+    view->show();
+    if (!QTest::qWaitForWindowExposed(view.get()))
+        qWarning("CompareView window not exposed");
+    return view;
+}
+
+// QTest::mouseMove does not carry held buttons for widgets, so drags are sent by hand.
+void sendMouse(QWidget &widget, QEvent::Type type, const QPointF &pos, Qt::MouseButton button,
+               Qt::MouseButtons buttons)
+{
+    QMouseEvent event(type, pos, widget.mapToGlobal(pos), button, buttons, Qt::NoModifier);
+    QApplication::sendEvent(&widget, &event);
+}
+
+void drag(QWidget &widget, const QPointF &from, const QPointF &to)
+{
+    sendMouse(widget, QEvent::MouseButtonPress, from, Qt::LeftButton, Qt::LeftButton);
+    const int steps = 5;
+    for (int i = 1; i <= steps; ++i)
+        sendMouse(widget, QEvent::MouseMove, from + (to - from) * (double(i) / steps), Qt::NoButton,
+                  Qt::LeftButton);
+    sendMouse(widget, QEvent::MouseButtonRelease, to, Qt::LeftButton, Qt::NoButton);
+}
+
+QPointF widgetPointOf(const CompareView &view, const QPointF &photoPoint)
+{
+    return view.imageRect().topLeft() + photoPoint * view.zoom();
+}
+
+QPointF photoPointAt(const CompareView &view, const QPointF &widgetPoint)
+{
+    return (widgetPoint - view.imageRect().topLeft()) / view.zoom();
+}
+
+} // namespace
+
+class TestCompareView : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void splitShowsOriginalLeftOfTheDividerAndResultRight();
+    void draggingTheDividerMovesItAndThePixelsFollow();
+    void aPressAwayFromTheDividerDoesNotMoveIt();
+    void aTransparentResultShowsACheckerboardNotTheOriginal();
+    void originalOnlyAndResultOnlyShowOneSide();
+    void aLowResolutionResultCoversTheSameArea();
+    void zoomToFitAfterActualSizeFitsTheWidget();
+    void zoomByKeepsTheAnchoredPointUnderTheAnchor();
+    void theWheelZoomsAroundTheCursor();
+    void theDividerIsUnchangedByZoomNewResultsAndResize();
+    void aNewPhotoClearsTheResultAndFits();
+    void resizingKeepsFitOnlyWhenFitted();
+    void draggingAZoomedInImagePansIt();
+    void doubleClickTogglesFitAndActualSize();
+    void clearShowsThePlaceholder();
+    void repaintTiming();
+};
+
+void TestCompareView::splitShowsOriginalLeftOfTheDividerAndResultRight()
+{
+    auto view = shownView();
+    view->setOriginal(red(), QSize(1600, 1200));
+    view->setResult(blue());
+    QVERIFY(view->hasResult());
+    QCOMPARE(view->mode(), CompareView::Mode::Split);
+    QCOMPARE(view->dividerPosition(), 0.5);
+    QCOMPARE(view->imageRect(), QRectF(0, 0, 400, 300));
+
+    const QImage image = rendered(*view);
+    for (int y : {80, 200, 280}) {
+        for (int x : {20, 100, 170})
+            QVERIFY2(isRed(image.pixel(x, y)), qPrintable(QString("%1,%2").arg(x).arg(y)));
+        for (int x : {230, 300, 380})
+            QVERIFY2(isBlue(image.pixel(x, y)), qPrintable(QString("%1,%2").arg(x).arg(y)));
+    }
+}
+
+void TestCompareView::draggingTheDividerMovesItAndThePixelsFollow()
+{
+    auto view = shownView();
+    view->setOriginal(red(), {});
+    view->setResult(blue());
+    QSignalSpy moved(view.get(), &CompareView::dividerMoved);
+
+    // Grab the line below the handle and drag it to a quarter of the image's width.
+    drag(*view, QPointF(200, 250), QPointF(100, 250));
+
+    QVERIFY(qAbs(view->dividerPosition() - 0.25) <= 0.02);
+    QVERIFY(!moved.isEmpty());
+    QVERIFY(qAbs(moved.last().at(0).toDouble() - 0.25) <= 0.02);
+
+    const QImage image = rendered(*view);
+    QVERIFY(isRed(image.pixel(80, 220)));   // 20% of the image
+    QVERIFY(isBlue(image.pixel(120, 220))); // 30%
+    QVERIFY(isBlue(image.pixel(190, 220))); // where the divider used to be
+
+    // The round handle in the middle is a grip too.
+    drag(*view, QPointF(100, 150), QPointF(300, 150));
+    QVERIFY(qAbs(view->dividerPosition() - 0.75) <= 0.02);
+}
+
+void TestCompareView::aPressAwayFromTheDividerDoesNotMoveIt()
+{
+    auto view = shownView();
+    view->setOriginal(red(), {});
+    view->setResult(blue());
+    QSignalSpy moved(view.get(), &CompareView::dividerMoved);
+
+    QTest::mouseClick(view.get(), Qt::LeftButton, {}, QPoint(60, 200));
+    drag(*view, QPointF(60, 200), QPointF(120, 220));
+
+    QCOMPARE(view->dividerPosition(), 0.5);
+    QVERIFY(moved.isEmpty());
+    QCOMPARE(view->imageRect(), QRectF(0, 0, 400, 300)); // a fitted image does not pan either
+}
+
+void TestCompareView::aTransparentResultShowsACheckerboardNotTheOriginal()
+{
+    auto view = shownView();
+    view->setOriginal(red(), {});
+    view->setResult(filled(QSize(800, 600), Qt::transparent, QImage::Format_ARGB32_Premultiplied));
+
+    const QImage image = rendered(*view);
+    std::set<QRgb> greys;
+    for (int y = 60; y < 290; ++y) {
+        for (int x = 225; x < 395; ++x) {
+            const QRgb c = image.pixel(x, y);
+            QVERIFY2(!isReddish(c), qPrintable(QString("%1,%2").arg(x).arg(y)));
+            if (qRed(c) == qGreen(c) && qGreen(c) == qBlue(c))
+                greys.insert(c);
+        }
+    }
+    QVERIFY2(greys.size() >= 2, "expected two checkerboard greys");
+    QVERIFY(isRed(image.pixel(100, 200))); // the original is still on the left
+
+    // A non-premultiplied RGBA result with alpha is handled the same way.
+    QImage half(QSize(800, 600), QImage::Format_RGBA8888);
+    half.fill(Qt::transparent);
+    view->setResult(half);
+    QVERIFY(!isReddish(rendered(*view).pixel(300, 200)));
+}
+
+void TestCompareView::originalOnlyAndResultOnlyShowOneSide()
+{
+    auto view = shownView();
+    view->setOriginal(red(), {});
+    view->setResult(blue());
+
+    view->setMode(CompareView::Mode::OriginalOnly);
+    QImage image = rendered(*view);
+    QCOMPARE(count(image, isBluish), 0);
+    for (const QPoint p : {QPoint(20, 280), QPoint(200, 150), QPoint(380, 280)})
+        QVERIFY(isRed(image.pixel(p)));
+
+    view->setMode(CompareView::Mode::ResultOnly);
+    image = rendered(*view);
+    QCOMPARE(count(image, isReddish), 0);
+    for (const QPoint p : {QPoint(20, 280), QPoint(200, 150), QPoint(380, 280)})
+        QVERIFY(isBlue(image.pixel(p)));
+
+    view->setMode(CompareView::Mode::Split);
+    image = rendered(*view);
+    QVERIFY(isRed(image.pixel(100, 200)));
+    QVERIFY(isBlue(image.pixel(300, 200)));
+}
+
+void TestCompareView::aLowResolutionResultCoversTheSameArea()
+{
+    auto view = shownView();
+    view->setOriginal(red(), {});
+    view->setResult(blue(QSize(400, 300))); // a quick half-resolution preview
+
+    QImage image = rendered(*view);
+    for (const QPoint p : {QPoint(230, 200), QPoint(399, 200), QPoint(399, 299), QPoint(300, 299)})
+        QVERIFY2(isBlue(image.pixel(p)), qPrintable(QString("%1,%2").arg(p.x()).arg(p.y())));
+    QVERIFY(isRed(image.pixel(170, 200)));
+
+    // Also when zoomed in and panned to the bottom-right corner.
+    view->zoomBy(3.0, QPointF(399, 299));
+    image = rendered(*view);
+    QVERIFY(isBlue(image.pixel(399, 299)));
+    QCOMPARE(count(image, isReddish), 0);
+}
+
+void TestCompareView::zoomToFitAfterActualSizeFitsTheWidget()
+{
+    auto view = shownView();
+    view->setOriginal(red(QSize(400, 250)), QSize(800, 500));
+    QCOMPARE(view->zoom(), 0.5);
+    QSignalSpy zoomed(view.get(), &CompareView::zoomChanged);
+
+    view->zoomToActualSize();
+    QCOMPARE(view->zoom(), 1.0);
+    QCOMPARE(view->imageRect().size(), QSizeF(800, 500));
+    QVERIFY(!view->isFitted());
+
+    view->zoomToFit();
+    QVERIFY(view->isFitted());
+    QCOMPARE(view->zoom(), 0.5);
+    QCOMPARE(zoomed.count(), 2);
+    QCOMPARE(zoomed.last().at(0).toDouble(), 0.5);
+
+    const QRectF r = view->imageRect();
+    const QRectF widget(QPointF(0, 0), QSizeF(kViewSize));
+    QVERIFY(widget.adjusted(-0.5, -0.5, 0.5, 0.5).contains(r));
+    int touching = 0;
+    touching += qAbs(r.left() - widget.left()) < 0.5;
+    touching += qAbs(r.right() - widget.right()) < 0.5;
+    touching += qAbs(r.top() - widget.top()) < 0.5;
+    touching += qAbs(r.bottom() - widget.bottom()) < 0.5;
+    QVERIFY(touching >= 2);
+    QCOMPARE(r.center(), widget.center()); // and it is centred
+}
+
+void TestCompareView::zoomByKeepsTheAnchoredPointUnderTheAnchor()
+{
+    auto view = shownView();
+    view->setOriginal(red(QSize(400, 250)), QSize(800, 500));
+
+    for (const auto &[factor, anchor] :
+         {std::pair{2.0, QPointF(100, 100)}, std::pair{1.5, QPointF(310, 220)},
+          std::pair{0.8, QPointF(250, 60)}}) {
+        const QPointF photo = photoPointAt(*view, anchor);
+        const double before = view->zoom();
+        view->zoomBy(factor, anchor);
+        QVERIFY(qAbs(view->zoom() - before * factor) < 1e-9);
+        const QPointF after = widgetPointOf(*view, photo);
+        QVERIFY2(qAbs(after.x() - anchor.x()) <= 1.0 && qAbs(after.y() - anchor.y()) <= 1.0,
+                 qPrintable(QString("%1,%2").arg(after.x()).arg(after.y())));
+    }
+
+    // Zoom is clamped: it neither collapses nor runs away.
+    view->zoomBy(1e-6, QPointF(200, 150));
+    QVERIFY(view->zoom() > 0.0 && view->zoom() <= 0.5);
+    view->zoomBy(1e6, QPointF(200, 150));
+    QVERIFY(view->zoom() <= 16.0);
+}
+
+void TestCompareView::theWheelZoomsAroundTheCursor()
+{
+    auto view = shownView();
+    view->setOriginal(red(QSize(400, 250)), QSize(800, 500));
+    // From 100%, so that the image overflows the widget and no axis gets re-centred.
+    view->zoomToActualSize();
+    QSignalSpy zoomed(view.get(), &CompareView::zoomChanged);
+    const QPointF cursor(120, 90);
+    const QPointF photo = photoPointAt(*view, cursor);
+
+    for (int i = 0; i < 3; ++i) {
+        QWheelEvent wheel(cursor, view->mapToGlobal(cursor), QPoint(), QPoint(0, 120), Qt::NoButton,
+                          Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(view.get(), &wheel);
+    }
+    QCOMPARE(zoomed.count(), 3);
+    QVERIFY(view->zoom() > 1.5);
+    const QPointF after = widgetPointOf(*view, photo);
+    QVERIFY(qAbs(after.x() - cursor.x()) <= 1.0 && qAbs(after.y() - cursor.y()) <= 1.0);
+}
+
+void TestCompareView::theDividerIsUnchangedByZoomNewResultsAndResize()
+{
+    auto view = shownView();
+    view->setOriginal(red(), {});
+    view->setResult(blue());
+    view->setDividerPosition(0.3);
+
+    view->zoomBy(2.5, QPointF(50, 60));
+    QCOMPARE(view->dividerPosition(), 0.3);
+    view->zoomToActualSize();
+    QCOMPARE(view->dividerPosition(), 0.3);
+    const double zoom = view->zoom();
+    const QRectF rect = view->imageRect();
+    view->setResult(blue(QSize(200, 150)));
+    QCOMPARE(view->dividerPosition(), 0.3);
+    QCOMPARE(view->zoom(), zoom); // a new result keeps zoom and pan
+    QCOMPARE(view->imageRect(), rect);
+    view->zoomToFit();
+    view->resize(500, 300);
+    QCOMPARE(view->dividerPosition(), 0.3);
+
+    const QImage image = rendered(*view);
+    const QRectF r = view->imageRect();
+    QVERIFY(isRed(image.pixel(QPointF(r.left() + 0.25 * r.width(), 250).toPoint())));
+    QVERIFY(isBlue(image.pixel(QPointF(r.left() + 0.35 * r.width(), 250).toPoint())));
+}
+
+void TestCompareView::aNewPhotoClearsTheResultAndFits()
+{
+    auto view = shownView();
+    view->setOriginal(red(), {});
+    view->setResult(blue());
+    view->setDividerPosition(0.6);
+    view->zoomBy(3.0, QPointF(10, 10));
+
+    view->setOriginal(red(QSize(300, 300)), {});
+    QVERIFY(!view->hasResult());
+    QVERIFY(view->isFitted());
+    QCOMPARE(view->zoom(), 1.0);
+    QCOMPARE(view->dividerPosition(), 0.6);
+    // Until its result arrives, the new photo is shown whole.
+    const QImage image = rendered(*view);
+    QCOMPARE(count(image, isBluish), 0);
+    QVERIFY(isRed(image.pixel(240, 150)));
+}
+
+void TestCompareView::resizingKeepsFitOnlyWhenFitted()
+{
+    auto view = shownView();
+    view->setOriginal(red(QSize(400, 250)), QSize(800, 500));
+    view->resize(600, 300);
+    QTRY_COMPARE(view->zoom(), 0.6);
+    QVERIFY(view->isFitted());
+
+    view->zoomBy(2.0, QPointF(300, 150));
+    const double zoom = view->zoom();
+    view->resize(700, 400);
+    QTRY_COMPARE(view->size(), QSize(700, 400));
+    QCOMPARE(view->zoom(), zoom);
+    QVERIFY(!view->isFitted());
+}
+
+void TestCompareView::draggingAZoomedInImagePansIt()
+{
+    auto view = shownView();
+    view->setOriginal(red(QSize(400, 250)), QSize(800, 500));
+    view->setResult(blue(QSize(400, 250)));
+    view->zoomToActualSize();
+    const QRectF before = view->imageRect();
+    QCOMPARE(before.topLeft(), QPointF(-200, -100));
+
+    drag(*view, QPointF(300, 200), QPointF(250, 180));
+    QCOMPARE(view->imageRect().topLeft(), before.topLeft() + QPointF(-50, -20));
+    QCOMPARE(view->dividerPosition(), 0.5);
+
+    // Panning stops at the image's edges.
+    drag(*view, QPointF(10, 10), QPointF(390, 290));
+    QCOMPARE(view->imageRect().topLeft(), QPointF(0, 0));
+}
+
+void TestCompareView::doubleClickTogglesFitAndActualSize()
+{
+    auto view = shownView();
+    view->setOriginal(red(QSize(400, 250)), QSize(800, 500));
+    view->setResult(blue(QSize(400, 250)));
+    const QPointF point(100, 120);
+    const QPointF photo = photoPointAt(*view, point);
+
+    QTest::mouseDClick(view.get(), Qt::LeftButton, {}, point.toPoint());
+    QCOMPARE(view->zoom(), 1.0);
+    const QPointF after = widgetPointOf(*view, photo);
+    QVERIFY(qAbs(after.x() - point.x()) <= 1.0 && qAbs(after.y() - point.y()) <= 1.0);
+
+    QTest::mouseDClick(view.get(), Qt::LeftButton, {}, point.toPoint());
+    QVERIFY(view->isFitted());
+    QCOMPARE(view->zoom(), 0.5);
+    QCOMPARE(view->dividerPosition(), 0.5);
+}
+
+void TestCompareView::clearShowsThePlaceholder()
+{
+    auto view = shownView();
+    view->setPlaceholderText(QStringLiteral("Drop photos here"));
+    view->setOriginal(red(), {});
+    view->setResult(blue());
+    view->clear();
+    QVERIFY(!view->hasOriginal());
+    QVERIFY(!view->hasResult());
+    QVERIFY(view->imageRect().isEmpty());
+
+    const QImage image = rendered(*view);
+    QCOMPARE(count(image, isReddish), 0);
+    QCOMPARE(count(image, isBluish), 0);
+    // Something (the text) is drawn on the window colour.
+    const QRgb window = view->palette().color(QPalette::Window).rgb();
+    int inked = 0;
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x)
+            inked += image.pixel(x, y) != window ? 1 : 0;
+    QVERIFY(inked > 100);
+}
+
+void TestCompareView::repaintTiming()
+{
+    // A realistic display copy of a 24 MP photo, with a cut-out that has soft alpha.
+    const QSize display(2560, 1707);
+    QImage original(display, QImage::Format_RGB32);
+    for (int y = 0; y < display.height(); ++y) {
+        auto *line = reinterpret_cast<QRgb *>(original.scanLine(y));
+        for (int x = 0; x < display.width(); ++x)
+            line[x] = qRgb(x % 256, y % 256, (x + y) % 256);
+    }
+    QImage result(display, QImage::Format_ARGB32_Premultiplied);
+    result.fill(Qt::transparent);
+    {
+        QPainter painter(&result);
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.setBrush(QColor(40, 160, 90));
+        painter.setPen(Qt::NoPen);
+        painter.drawEllipse(QRectF(QPointF(0, 0), QSizeF(display)).adjusted(300, 200, -300, -200));
+    }
+
+    auto view = shownView(QSize(1000, 700));
+    view->setOriginal(original, QSize(6000, 4000));
+    view->setResult(result);
+    QImage target(view->size(), QImage::Format_ARGB32_Premultiplied);
+
+    const auto time = [&](const char *label) {
+        QElapsedTimer timer;
+        timer.start();
+        view->render(&target); // builds any half-size copy it needs, once
+        qInfo("%s: first repaint %.1f ms", label, timer.nsecsElapsed() / 1e6);
+        timer.restart();
+        for (int i = 0; i < 100; ++i)
+            view->render(&target);
+        const double ms = timer.nsecsElapsed() / 1e6;
+        qInfo("%s: 100 repaints in %.1f ms (%.2f ms each), zoom %.3f", label, ms, ms / 100,
+              view->zoom());
+    };
+    time("fit");
+    view->setZoom(1.0, QPointF(500, 350));
+    time("100%");
+    view->setZoom(4.0, QPointF(500, 350));
+    time("400%");
+}
+
+QTEST_MAIN(TestCompareView)
+#include "test_compareview.moc"

@@ -1,0 +1,218 @@
+// The main window with a real engine thread on synthetic models: drops, queued work before the
+// model is ready, instant re-compositing, load failure and Retry.
+
+#include "../engine/SyntheticModels.h"
+
+#include "engine/Engine.h"
+#include "engine/EngineThread.h"
+#include "engine/ImageIO.h"
+#include "engine/ModelSpec.h"
+#include "ui/AdjustPanel.h"
+#include "ui/AppSettings.h"
+#include "ui/CompareView.h"
+#include "ui/MainWindow.h"
+#include "ui/PhotoSession.h"
+
+#include <QApplication>
+#include <QFile>
+#include <QLabel>
+#include <QListWidget>
+#include <QMimeData>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+
+#include <opencv2/core.hpp>
+
+using namespace clearcut;
+using ui::PhotoSession;
+
+namespace {
+
+// Left half red (foreground for the synthetic model), right half blue.
+QString writePhoto(const QString &dir, const QString &name, int width = 320, int height = 200)
+{
+    cv::Mat photo(height, width, CV_8UC3, cv::Scalar(255, 0, 0));
+    photo(cv::Rect(0, 0, width / 2, height)).setTo(cv::Scalar(0, 0, 255));
+    const QString path = dir + QLatin1Char('/') + name;
+    return ImageIO::writeImageAtomic(path, photo).isEmpty() ? path : QString();
+}
+
+void drop(QWidget *target, const QStringList &files)
+{
+    QList<QUrl> urls;
+    for (const QString &f : files)
+        urls << QUrl::fromLocalFile(f);
+    QMimeData mime;
+    mime.setUrls(urls);
+    const QPoint pos = target->rect().center();
+    QDragEnterEvent enter(pos, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(target, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent dropEvent(QPointF(pos), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(target, &dropEvent);
+    QVERIFY(dropEvent.isAccepted());
+}
+
+bool allSettled(const PhotoSession *session)
+{
+    for (const quint64 id : session->ids()) {
+        const auto state = session->photo(id)->state;
+        if (state != PhotoSession::State::Done && state != PhotoSession::State::Failed)
+            return false;
+    }
+    return !session->ids().isEmpty();
+}
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void droppedFilesAreProcessedAndACorruptOneIsReported();
+    void dropBeforeTheModelIsReadyIsProcessedAfterwards();
+    void changingTheBackgroundRecompositesWithoutInference();
+    void loadFailureShowsRetryAndRetryRecovers();
+
+private:
+    void useModel(const QString &path);
+    QTemporaryDir m_dir;
+    QString m_model;
+};
+
+void TestMainWindow::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    // Never touch the user's real settings.
+    qputenv("XDG_CONFIG_HOME", m_dir.filePath(QStringLiteral("config")).toUtf8());
+    m_model = test::writeSyntheticModel(m_dir.path(), QStringLiteral("model"),
+                                        test::SyntheticModel::RedIsForeground);
+}
+
+void TestMainWindow::init()
+{
+    useModel(m_model);
+}
+
+void TestMainWindow::useModel(const QString &path)
+{
+    const auto settings = ui::openSettings();
+    settings->clear();
+    ui::AppSettings app;
+    app.modelPath = path;
+    app.save(*settings);
+}
+
+void TestMainWindow::droppedFilesAreProcessedAndACorruptOneIsReported()
+{
+    const QString a = writePhoto(m_dir.path(), QStringLiteral("a.png"));
+    const QString b = writePhoto(m_dir.path(), QStringLiteral("b.jpg"), 200, 300);
+    const QString corrupt = m_dir.filePath(QStringLiteral("corrupt.jpg"));
+    QFile f(corrupt);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("\xff\xd8\xff not a photo");
+    f.close();
+
+    EngineThread engine;
+    ui::MainWindow window(engine.engine());
+    window.show();
+    window.loadModel();
+    drop(&window, {a, corrupt, b});
+
+    PhotoSession *session = window.session();
+    QCOMPARE(session->ids().size(), 3);
+    QCOMPARE(window.photoList()->count(), 3);
+    QTRY_VERIFY_WITH_TIMEOUT(allSettled(session), 30000);
+    int done = 0;
+    for (const quint64 id : session->ids())
+        done += session->photo(id)->state == PhotoSession::State::Done;
+    QCOMPARE(done, 2);
+    QVERIFY2(window.lastMessage().contains(QLatin1String("corrupt.jpg")),
+             qPrintable(window.lastMessage()));
+    // The first photo is shown, with its result.
+    QVERIFY(window.compareView()->hasResult());
+}
+
+void TestMainWindow::dropBeforeTheModelIsReadyIsProcessedAfterwards()
+{
+    const QString a = writePhoto(m_dir.path(), QStringLiteral("early.png"));
+    EngineThread engine;
+    ui::MainWindow window(engine.engine());
+    window.show();
+    drop(&window, {a});
+    PhotoSession *session = window.session();
+    // Decoded and shown at once, but nothing is inferred without a model.
+    QTRY_VERIFY(window.compareView()->hasOriginal());
+    QTest::qWait(300);
+    QCOMPARE(session->photo(session->ids().first())->state, PhotoSession::State::Waiting);
+    QCOMPARE(session->inferenceCount(), 0);
+
+    window.loadModel();
+    QTRY_COMPARE_WITH_TIMEOUT(session->photo(session->ids().first())->state,
+                              PhotoSession::State::Done, 30000);
+    QVERIFY(window.compareView()->hasResult());
+}
+
+void TestMainWindow::changingTheBackgroundRecompositesWithoutInference()
+{
+    const QString a = writePhoto(m_dir.path(), QStringLiteral("recomposite.png"));
+    EngineThread engine;
+    ui::MainWindow window(engine.engine());
+    window.show();
+    window.loadModel();
+    window.addFiles({a});
+    PhotoSession *session = window.session();
+    QTRY_VERIFY_WITH_TIMEOUT(allSettled(session), 30000);
+    const quint64 id = session->ids().first();
+    const int inferences = session->inferenceCount();
+    QVERIFY(inferences >= 1);
+
+    // The blue (background) half becomes white when the white background is chosen.
+    auto *panel = window.findChild<ui::AdjustPanel *>();
+    QVERIFY(panel);
+    QSignalSpy resultChanged(session, &PhotoSession::resultChanged);
+    panel->setOutputType(OutputType::colour(OutputType::kWhite));
+    Q_EMIT panel->changed(panel->outputType(), panel->adjust());
+    QVERIFY(resultChanged.wait(5000));
+    const QImage result = session->photo(id)->displayResult;
+    const QColor background = result.pixelColor(result.width() * 3 / 4, result.height() / 2);
+    QCOMPARE(background, QColor(Qt::white));
+    const QColor foreground = result.pixelColor(result.width() / 8, result.height() / 2);
+    QCOMPARE(foreground, QColor(Qt::red));
+    QCOMPARE(session->inferenceCount(), inferences);
+}
+
+void TestMainWindow::loadFailureShowsRetryAndRetryRecovers()
+{
+    const QString missing = m_dir.filePath(QStringLiteral("later.pt"));
+    useModel(missing);
+    EngineThread engine;
+    ui::MainWindow window(engine.engine());
+    window.show();
+    QSignalSpy failed(engine.engine(), &Engine::modelFailed);
+    window.loadModel();
+    QVERIFY(failed.wait(30000));
+    auto *retry = window.findChild<QToolButton *>(QStringLiteral("retryButton"));
+    QVERIFY(retry);
+    QTRY_VERIFY(retry->isVisible());
+    auto *status = window.findChild<QLabel *>(QStringLiteral("modelStatus"));
+    QVERIFY(status->text().contains(QLatin1String("later.pt")));
+
+    // The model appears (the user fixed it); Retry loads it.
+    QVERIFY(QFile::copy(m_model, missing));
+    QVERIFY(QFile::copy(ModelSpec::sidecarPath(m_model), ModelSpec::sidecarPath(missing)));
+    QSignalSpy ready(engine.engine(), &Engine::modelReady);
+    retry->click();
+    QVERIFY(ready.wait(30000));
+    QTRY_VERIFY(!retry->isVisible());
+    QVERIFY(status->text().contains(QLatin1String("ready")));
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "test_mainwindow.moc"

@@ -1,0 +1,325 @@
+// The app's settings survive a restart, bad values fall back to defaults, the Preferences dialog
+// edits a copy of them, and the About dialog tells what this build is.
+
+#include "engine/ModelSpec.h"
+#include "ui/AboutDialog.h"
+#include "ui/AppSettings.h"
+#include "ui/PreferencesDialog.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <opencv2/core/version.hpp>
+
+using namespace clearcut;
+using namespace clearcut::ui;
+
+Q_DECLARE_METATYPE(clearcut::ui::AppSettings)
+
+namespace {
+
+void compareSettings(const AppSettings &actual, const AppSettings &expected)
+{
+    QCOMPARE(actual.modelPath, expected.modelPath);
+    QCOMPARE(actual.device, expected.device);
+    QCOMPARE(actual.quality, expected.quality);
+    QCOMPARE(actual.outputFormat, expected.outputFormat);
+    QCOMPARE(actual.outputFolder, expected.outputFolder);
+    QVERIFY2(actual.outputType == expected.outputType,
+             qPrintable(QStringLiteral("output type %1, expected %2")
+                            .arg(actual.outputType.toString(), expected.outputType.toString())));
+    QCOMPARE(actual.adjust.threshold, expected.adjust.threshold);
+    QCOMPARE(actual.adjust.reverse, expected.adjust.reverse);
+}
+
+template <typename T> T *child(QObject *parent, const char *name)
+{
+    T *widget = parent->findChild<T *>(QString::fromLatin1(name));
+    if (!widget)
+        qFatal("no child %s", name);
+    return widget;
+}
+
+void selectData(QComboBox *combo, const QVariant &data)
+{
+    const int index = combo->findData(data);
+    QVERIFY(index >= 0);
+    combo->setCurrentIndex(index);
+}
+
+QString allLabelText(const QWidget *widget)
+{
+    QStringList texts;
+    for (const QLabel *label : widget->findChildren<QLabel *>())
+        texts << label->text();
+    return texts.join(QLatin1Char('\n'));
+}
+
+} // namespace
+
+class TestPreferences : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString m_model; // an existing file, so a custom model path is accepted
+    QString m_background;
+
+    QString iniPath(const QString &name) const { return m_dir.filePath(name + ".ini"); }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_model = m_dir.filePath(QStringLiteral("ckpt_base_test.pt"));
+        m_background = m_dir.filePath(QStringLiteral("beach.png"));
+        for (const QString &path : {m_model, m_background}) {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write("x");
+        }
+    }
+
+    void everyFieldSurvivesARestart_data()
+    {
+        QTest::addColumn<AppSettings>("settings");
+
+        QTest::newRow("defaults") << AppSettings{};
+
+        AppSettings all;
+        all.modelPath = m_model;
+        all.device = DevicePreference::Cuda;
+        all.quality = Quality::Fast;
+        all.outputFormat = QStringLiteral("webp");
+        all.outputFolder = m_dir.path();
+        all.outputType = OutputType::colour(cv::Vec3b(12, 34, 56));
+        all.adjust.threshold = 0.25;
+        all.adjust.reverse = true;
+        QTest::newRow("colour, threshold, reverse") << all;
+
+        AppSettings image;
+        image.device = DevicePreference::Cpu;
+        image.outputFormat = QStringLiteral("tif");
+        image.outputType = OutputType::backgroundImage(m_background);
+        image.adjust.threshold = std::nullopt;
+        QTest::newRow("background image, no threshold") << image;
+
+        AppSettings zero;
+        zero.outputFormat = QStringLiteral("jpg");
+        zero.outputType = OutputType::colour(OutputType::kGreen);
+        zero.adjust.threshold = 0.0;
+        QTest::newRow("green, threshold 0") << zero;
+
+        AppSettings map;
+        map.outputFormat = QStringLiteral("bmp");
+        map.outputType = OutputType{OutputType::Kind::Map, {}, {}};
+        QTest::newRow("map") << map;
+    }
+
+    void everyFieldSurvivesARestart()
+    {
+        QFETCH(AppSettings, settings);
+        const QString path = iniPath(QString::fromLatin1(QTest::currentDataTag()));
+        {
+            QSettings file(path, QSettings::IniFormat);
+            // A threshold saved earlier must not survive one saved as unset.
+            file.setValue(QStringLiteral("adjust/threshold"), 0.9);
+            settings.save(file);
+            file.sync();
+            QCOMPARE(file.status(), QSettings::NoError);
+        }
+        QSettings file(path, QSettings::IniFormat);
+        compareSettings(AppSettings::load(file), settings);
+    }
+
+    void emptySettingsGiveDefaults()
+    {
+        QSettings file(iniPath(QStringLiteral("empty")), QSettings::IniFormat);
+        const AppSettings loaded = AppSettings::load(file);
+        compareSettings(loaded, AppSettings{});
+        QCOMPARE(loaded.effectiveModelPath(), defaultModelPath());
+    }
+
+    void garbageGivesDefaults()
+    {
+        const QString path = iniPath(QStringLiteral("garbage"));
+        QFile raw(path);
+        QVERIFY(raw.open(QIODevice::WriteOnly));
+        raw.write("[model]\ndevice=gpu9\nquality=ultra\n"
+                  "[output]\nformat=gif\ntype=/no/such/background.png\n"
+                  "[adjust]\nthreshold=1.5\nreverse=maybe\n");
+        raw.close();
+
+        QSettings file(path, QSettings::IniFormat);
+        compareSettings(AppSettings::load(file), AppSettings{});
+
+        file.setValue(QStringLiteral("adjust/threshold"), QStringLiteral("half"));
+        file.setValue(QStringLiteral("output/type"), QStringLiteral("[300,0,0]"));
+        compareSettings(AppSettings::load(file), AppSettings{});
+    }
+
+    void handWrittenValuesAreUnderstood()
+    {
+        const QString path = iniPath(QStringLiteral("hand"));
+        QFile raw(path);
+        QVERIFY(raw.open(QIODevice::WriteOnly));
+        // An unquoted comma makes QSettings read a list; "JPEG" and "CUDA" in capitals.
+        raw.write("[model]\ndevice=CUDA\n[output]\nformat=JPEG\ntype=[255,0,0]\n");
+        raw.close();
+
+        QSettings file(path, QSettings::IniFormat);
+        const AppSettings loaded = AppSettings::load(file);
+        QCOMPARE(loaded.device, DevicePreference::Cuda);
+        QCOMPARE(loaded.outputFormat, QStringLiteral("jpg"));
+        QVERIFY(loaded.outputType == OutputType::colour(cv::Vec3b(255, 0, 0)));
+    }
+
+    void effectiveModelPathPrefersTheCustomOne()
+    {
+        AppSettings settings;
+        QCOMPARE(settings.effectiveModelPath(), defaultModelPath());
+        settings.modelPath = m_model;
+        QCOMPARE(settings.effectiveModelPath(), m_model);
+    }
+
+    void openSettingsIsTheAppsIniFile()
+    {
+        const auto settings = openSettings();
+        QCOMPARE(settings->format(), QSettings::IniFormat);
+        QCOMPARE(settings->organizationName(), QStringLiteral("ClearCut"));
+        QCOMPARE(settings->applicationName(), QStringLiteral("ClearCut"));
+    }
+
+    void dialogShowsTheGivenSettings()
+    {
+        AppSettings current;
+        current.modelPath = m_model;
+        current.device = DevicePreference::Cpu;
+        current.quality = Quality::Fast;
+        current.outputFormat = QStringLiteral("tif");
+        current.outputFolder = m_dir.path();
+        PreferencesDialog dialog(current);
+
+        QVERIFY(child<QRadioButton>(&dialog, "modelCustom")->isChecked());
+        QVERIFY(!child<QRadioButton>(&dialog, "modelDefault")->isChecked());
+        QCOMPARE(child<QLineEdit>(&dialog, "modelPath")->text(), QDir::toNativeSeparators(m_model));
+        QCOMPARE(child<QComboBox>(&dialog, "device")->currentData().toInt(),
+                 int(DevicePreference::Cpu));
+        QCOMPARE(child<QComboBox>(&dialog, "quality")->currentData().toInt(), int(Quality::Fast));
+        QCOMPARE(child<QComboBox>(&dialog, "outputFormat")->currentData().toString(),
+                 QStringLiteral("tif"));
+        QCOMPARE(child<QLineEdit>(&dialog, "outputFolder")->text(),
+                 QDir::toNativeSeparators(m_dir.path()));
+        compareSettings(dialog.settings(), current);
+    }
+
+    void dialogReturnsTheEdits()
+    {
+        AppSettings current;
+        current.outputType = OutputType{OutputType::Kind::Blur, {}, {}};
+        current.adjust.threshold = 0.4;
+        PreferencesDialog dialog(current);
+        QVERIFY(child<QRadioButton>(&dialog, "modelDefault")->isChecked());
+        QVERIFY(!child<QLineEdit>(&dialog, "modelPath")->isEnabled());
+
+        child<QRadioButton>(&dialog, "modelCustom")->click();
+        child<QLineEdit>(&dialog, "modelPath")->setText(m_model);
+        selectData(child<QComboBox>(&dialog, "device"), int(DevicePreference::Cuda));
+        selectData(child<QComboBox>(&dialog, "quality"), int(Quality::Fast));
+        selectData(child<QComboBox>(&dialog, "outputFormat"), QStringLiteral("webp"));
+        child<QLineEdit>(&dialog, "outputFolder")->setText(m_dir.path());
+
+        AppSettings expected = current; // output type and adjustment pass through
+        expected.modelPath = m_model;
+        expected.device = DevicePreference::Cuda;
+        expected.quality = Quality::Fast;
+        expected.outputFormat = QStringLiteral("webp");
+        expected.outputFolder = m_dir.path();
+        compareSettings(dialog.settings(), expected);
+        QVERIFY(
+            child<QDialogButtonBox>(&dialog, "buttons")->button(QDialogButtonBox::Ok)->isEnabled());
+
+        child<QRadioButton>(&dialog, "modelDefault")->click();
+        QCOMPARE(dialog.settings().modelPath, QString());
+    }
+
+    void aCustomModelMustBeAnExistingFile()
+    {
+        PreferencesDialog dialog(AppSettings{});
+        QPushButton *ok = child<QDialogButtonBox>(&dialog, "buttons")->button(QDialogButtonBox::Ok);
+        QVERIFY(ok->isEnabled());
+        child<QRadioButton>(&dialog, "modelCustom")->click();
+        QVERIFY(!ok->isEnabled());
+        child<QLineEdit>(&dialog, "modelPath")->setText(m_dir.filePath(QStringLiteral("no.pt")));
+        QVERIFY(!ok->isEnabled());
+        QVERIFY(!child<QLabel>(&dialog, "modelProblem")->text().isEmpty());
+        child<QLineEdit>(&dialog, "modelPath")->setText(m_model);
+        QVERIFY(ok->isEnabled());
+    }
+
+    void restoreDefaultsResetsTheFields()
+    {
+        AppSettings current;
+        current.modelPath = m_model;
+        current.device = DevicePreference::Cuda;
+        current.quality = Quality::Fast;
+        current.outputFormat = QStringLiteral("bmp");
+        current.outputFolder = m_dir.path();
+        current.outputType = OutputType::colour(OutputType::kWhite);
+        current.adjust.reverse = true;
+        PreferencesDialog dialog(current);
+
+        child<QDialogButtonBox>(&dialog, "buttons")
+            ->button(QDialogButtonBox::RestoreDefaults)
+            ->click();
+
+        AppSettings expected;
+        expected.outputType = current.outputType;
+        expected.adjust = current.adjust;
+        compareSettings(dialog.settings(), expected);
+        QVERIFY(child<QRadioButton>(&dialog, "modelDefault")->isChecked());
+    }
+
+    void aboutDialogShowsTheVersions()
+    {
+        AboutInfo info;
+        info.appVersion = QStringLiteral("9.8.7");
+        info.torchVersion = QStringLiteral("2.1.0");
+        info.modelName = QStringLiteral("ISNet (DIS)");
+        info.modelDevice = QStringLiteral("cuda:0");
+        info.blas = QStringLiteral("OpenBLAS");
+        AboutDialog dialog(info);
+
+        const QString text = allLabelText(&dialog);
+        for (const QString &expected :
+             {QStringLiteral("ClearCut 9.8.7"), QStringLiteral("2.1.0"),
+              QString::fromLatin1(qVersion()), QStringLiteral(CV_VERSION),
+              QStringLiteral("ISNet (DIS)"), QStringLiteral("cuda:0"), QStringLiteral("OpenBLAS"),
+              QStringLiteral("AGPL-3.0"), QStringLiteral("@imgly/background-removal-data"),
+              QStringLiteral("MODEL_NOTICE.md")})
+            QVERIFY2(text.contains(expected), qPrintable(expected));
+        QVERIFY(dialog.details().contains(QStringLiteral("ClearCut 9.8.7")));
+        QVERIFY(dialog.details().contains(QStringLiteral(CV_VERSION)));
+    }
+
+    void aboutDialogFillsInTheBuildsVersions()
+    {
+        AboutDialog dialog(AboutInfo{});
+        const QString text = allLabelText(&dialog);
+        QVERIFY(text.contains(QStringLiteral("ClearCut " CLEARCUT_VERSION)));
+        QVERIFY(text.contains(QString::fromLatin1(qVersion())));
+        QVERIFY(text.contains(QStringLiteral(CV_VERSION)));
+    }
+};
+
+QTEST_MAIN(TestPreferences)
+#include "test_preferences.moc"

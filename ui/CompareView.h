@@ -1,0 +1,167 @@
+#pragma once
+
+// The before/after view: the original photo left of a draggable divider and the cut-out right of
+// it, over a checkerboard where the cut-out is transparent. It only ever holds display-resolution
+// copies (the caller scales the photo down); zoom is measured against the photo's full resolution
+// so that "100%" means one photo pixel per device-independent pixel, whatever copy is on screen.
+
+#include <QImage>
+#include <QPixmap>
+#include <QPointF>
+#include <QWidget>
+
+#include <vector>
+
+namespace clearcut::ui {
+
+class CompareView final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(CompareView)
+
+public:
+    enum class Mode
+    {
+        Split,
+        OriginalOnly,
+        ResultOnly
+    };
+    Q_ENUM(Mode)
+
+    explicit CompareView(QWidget *parent = nullptr);
+    ~CompareView() override;
+
+    // A new photo: the result is cleared, the view zooms to fit, the divider stays where it was.
+    // fullSize is the photo's real pixel size (an invalid size means "the copy is full size").
+    void setOriginal(const QImage &original, const QSize &fullSize = {});
+    // The same photo's (new or updated) result; zoom, pan and divider are unchanged. It may have a
+    // different resolution than the original (a quick low-res preview): it always covers the same
+    // area. A null image removes the result.
+    void setResult(const QImage &result);
+    bool hasOriginal() const;
+    bool hasResult() const;
+    QSize fullSize() const;
+
+    void setPlaceholderText(const QString &text);
+    QString placeholderText() const;
+
+    Mode mode() const;
+    // 0..1 across the image's width; 0.5 by default.
+    double dividerPosition() const;
+
+    // Widget (device-independent) pixels per full-resolution photo pixel.
+    double zoom() const;
+    double fitZoom() const;
+    bool isFitted() const;
+    // Zooms so that `anchorInWidget` keeps showing the same photo point; clamped to
+    // [min(fit, 100%) / 4, max(fit, 1600%)].
+    void zoomBy(double factor, const QPointF &anchorInWidget);
+    void setZoom(double zoom, const QPointF &anchorInWidget);
+
+    // Where the whole image is drawn, in widget coordinates (it may extend past the widget).
+    QRectF imageRect() const;
+
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+
+public Q_SLOTS:
+    // Nothing shown but the placeholder text.
+    void clear();
+    void setMode(clearcut::ui::CompareView::Mode mode);
+    void setDividerPosition(double x);
+    // The whole photo, as large as the widget allows (small photos are enlarged too); kept on
+    // resize.
+    void zoomToFit();
+    // 100%: one full-resolution photo pixel per device-independent pixel, around the view's centre.
+    void zoomToActualSize();
+
+Q_SIGNALS:
+    // Emitted whenever the position changes, by dragging or by setDividerPosition().
+    void dividerMoved(double x);
+    void zoomChanged(double zoom);
+
+protected:
+    bool event(QEvent *event) override;
+    void paintEvent(QPaintEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    void changeEvent(QEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+    void leaveEvent(QEvent *event) override;
+
+private:
+    // A display copy plus lazily built half-size copies, so that zoomed-out painting samples a
+    // copy close to the screen's resolution: cheap and free of aliasing.
+    class Layer
+    {
+    public:
+        void set(const QImage &image);
+        const QImage &image() const { return m_image; }
+        bool isNull() const { return m_image.isNull(); }
+        // The smallest copy that still has at least half a pixel per device pixel at `scale`
+        // (device pixels per pixel of the display copy).
+        const QImage &levelFor(double scale) const;
+
+    private:
+        QImage m_image;
+        mutable std::vector<QImage> m_halves;
+    };
+
+    enum class Drag
+    {
+        None,
+        Divider,
+        Pan
+    };
+    enum class Hover
+    {
+        None,
+        Divider,
+        Image
+    };
+
+    bool isSplit() const;
+    bool isPannable() const;
+    double minZoom() const;
+    double maxZoom() const;
+    void applyZoom(double zoom, const QPointF &anchorInWidget);
+    void clampCenter();
+    double dividerX(const QRectF &image) const;
+    QRectF visibleImageRect() const;
+    QPointF handleCenter(const QRectF &visible, double x) const;
+    Hover hitTest(const QPointF &pos) const;
+    void setHover(Hover hover);
+    void updateCursor();
+    const QBrush &checkerBrush(double dpr);
+
+    void paintPlaceholder(QPainter &painter);
+    void paintLayer(QPainter &painter, const Layer &layer, const QRectF &image,
+                    const QRectF &target, double dpr, bool smooth) const;
+    void paintDivider(QPainter &painter, const QRectF &visible, double x) const;
+    void paintLabels(QPainter &painter, const QRectF &visible, double split) const;
+
+    Layer m_original;
+    Layer m_result;
+    QSize m_fullSize;
+    QString m_placeholder;
+    Mode m_mode = Mode::Split;
+    double m_divider = 0.5;
+    double m_zoom = 1.0;
+    // The full-resolution photo point shown at the widget's centre: it survives resizes and zooms.
+    QPointF m_center;
+    bool m_fitted = true;
+
+    Drag m_drag = Drag::None;
+    Hover m_hover = Hover::None;
+    QPointF m_pressPos;
+    QPointF m_pressCenter;
+    double m_grabOffset = 0.0;
+
+    QBrush m_checker;
+    double m_checkerDpr = 0.0;
+};
+
+} // namespace clearcut::ui

@@ -1,0 +1,50 @@
+#include "ImageConvert.h"
+
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+namespace clearcut::ui {
+
+QImage toQImage(const cv::Mat &mat)
+{
+    switch (mat.type()) {
+    case CV_8UC1:
+        return QImage(mat.data, mat.cols, mat.rows, int(mat.step), QImage::Format_Grayscale8)
+            .copy();
+    case CV_8UC3: {
+        // BGR888 is the same byte order as OpenCV's: one copy, no channel swap.
+        return QImage(mat.data, mat.cols, mat.rows, int(mat.step), QImage::Format_BGR888).copy();
+    }
+    case CV_8UC4:
+        // OpenCV's BGRA bytes are ARGB32 on little-endian machines.
+        return QImage(mat.data, mat.cols, mat.rows, int(mat.step), QImage::Format_ARGB32).copy();
+    default:
+        return {};
+    }
+}
+
+cv::Mat toBgr(const QImage &image)
+{
+    const QImage rgb = image.convertToFormat(QImage::Format_BGR888);
+    return cv::Mat(rgb.height(), rgb.width(), CV_8UC3, const_cast<uchar *>(rgb.constBits()),
+                   size_t(rgb.bytesPerLine()))
+        .clone();
+}
+
+cv::Mat scaledToFit(const cv::Mat &mat, int maxSide)
+{
+    const int longest = std::max(mat.cols, mat.rows);
+    if (longest <= maxSide)
+        return mat;
+    const double f = double(maxSide) / longest;
+    cv::Mat scaled;
+    cv::resize(mat, scaled,
+               cv::Size(std::max(1, int(std::lround(mat.cols * f))),
+                        std::max(1, int(std::lround(mat.rows * f)))),
+               0, 0, cv::INTER_AREA);
+    return scaled;
+}
+
+} // namespace clearcut::ui

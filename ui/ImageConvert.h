@@ -1,0 +1,20 @@
+#pragma once
+
+// cv::Mat <-> QImage at the ui/engine boundary. Deep copies: the QImage owns its pixels.
+
+#include <QImage>
+
+#include <opencv2/core/mat.hpp>
+
+namespace clearcut::ui {
+
+// CV_8UC1 -> Grayscale8, CV_8UC3 (BGR) -> RGB888, CV_8UC4 (BGRA) -> ARGB32 (straight alpha).
+QImage toQImage(const cv::Mat &mat);
+
+// Any QImage -> CV_8UC3 BGR (alpha dropped).
+cv::Mat toBgr(const QImage &image);
+
+// The photo scaled so its longest side is at most maxSide (never enlarged), with area averaging.
+cv::Mat scaledToFit(const cv::Mat &mat, int maxSide);
+
+} // namespace clearcut::ui

@@ -1,0 +1,53 @@
+#pragma once
+
+// Edits a copy of the app's settings: the model and how it runs, and the default save format and
+// folder. The output type and mask adjustment are the side panel's business and pass through
+// unchanged.
+
+#include "AppSettings.h"
+
+#include <QDialog>
+
+class QButtonGroup;
+class QComboBox;
+class QDialogButtonBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QRadioButton;
+
+namespace clearcut::ui {
+
+class PreferencesDialog final : public QDialog
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(PreferencesDialog)
+
+public:
+    explicit PreferencesDialog(const AppSettings &current, QWidget *parent = nullptr);
+
+    // The settings as edited so far.
+    AppSettings settings() const;
+
+private:
+    void fillFrom(const AppSettings &settings);
+    void restoreDefaults();
+    void browseModel();
+    void browseFolder();
+    void updateModelState();
+
+    AppSettings m_original;
+    QRadioButton *m_modelDefault;
+    QRadioButton *m_modelCustom;
+    QLineEdit *m_modelPath;
+    QPushButton *m_modelBrowse;
+    QLabel *m_modelProblem;
+    QComboBox *m_device;
+    QComboBox *m_quality;
+    QComboBox *m_format;
+    QLineEdit *m_folder;
+    QPushButton *m_folderBrowse;
+    QDialogButtonBox *m_buttons;
+};
+
+} // namespace clearcut::ui
