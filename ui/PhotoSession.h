@@ -13,6 +13,7 @@
 #include <QObject>
 #include <QTemporaryDir>
 #include <QThreadPool>
+#include <QTimer>
 
 #include <functional>
 #include <memory>
@@ -101,7 +102,8 @@ private:
     void onSegmentFailed(quint64 id, const QString &reason);
     void fail(quint64 id, const QString &reason);
     void recomposite(quint64 id);
-    void scheduleExport(quint64 id);
+    void scheduleExport();
+    void exportCurrent();
     Item *item(quint64 id);
 
     Engine *m_engine;
@@ -117,6 +119,7 @@ private:
     quint64 m_adjustGeneration = 0;
     int m_inferences = 0;
     QTemporaryDir m_exportDir;
+    QTimer m_exportTimer; // the drag-out file is rendered once the adjustments settle
     // Our own pool, so the destructor can wait for exactly our jobs (they call back into us).
     QThreadPool m_pool;
 };
