@@ -4,8 +4,15 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 
 namespace clearcut {
+
+quint64 SegmentRequest::nextId()
+{
+    static std::atomic<quint64> next{1};
+    return next++;
+}
 
 QString loadStageName(LoadStage stage)
 {

@@ -75,6 +75,9 @@ using CancelFlag = std::shared_ptr<std::atomic_bool>;
 
 struct SegmentRequest
 {
+    // Unique across the process (the engine's results are broadcast to every client): use
+    // nextId().
+    static quint64 nextId();
     quint64 id = 0;
     std::shared_ptr<const cv::Mat> bgr; // CV_8UC3, any size
     SegmentOptions options;

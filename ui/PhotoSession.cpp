@@ -158,7 +158,7 @@ void PhotoSession::requestSegmentation(quint64 id)
         passes << Quality::Best;
     for (const Quality quality : passes) {
         SegmentRequest request;
-        request.id = m_nextRequest++;
+        request.id = SegmentRequest::nextId();
         request.bgr = entry->bgr;
         request.options.quality = quality;
         m_requestToPhoto.insert(request.id, id);

@@ -111,7 +111,6 @@ private:
     QList<quint64> m_order;
     QHash<quint64, quint64> m_requestToPhoto; // engine request id -> photo id
     quint64 m_nextId = 1;
-    quint64 m_nextRequest = 1;
     quint64 m_current = 0;
     Quality m_quality = Quality::Best;
     OutputType m_type;
