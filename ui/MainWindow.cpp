@@ -393,7 +393,7 @@ void MainWindow::save(bool askAlways)
     Q_UNUSED(askAlways);
     const quint64 id = currentId();
     const PhotoSession::Photo *photo = m_session->photo(id);
-    if (!photo || photo->displayResult.isNull())
+    if (!m_saveAction->isEnabled() || !photo)
         return showMessage(tr("There is no result to save yet"));
     const QString stem =
         photo->path.isEmpty() ? photo->name : QFileInfo(photo->path).completeBaseName();
@@ -431,7 +431,7 @@ void MainWindow::copyResult()
 {
     const quint64 id = currentId();
     const PhotoSession::Photo *photo = m_session->photo(id);
-    if (!photo || photo->displayResult.isNull())
+    if (!m_copyAction->isEnabled() || !photo)
         return showMessage(tr("There is no result to copy yet"));
     statusBar()->showMessage(tr("Copying…"));
     m_session->renderFullResolution(id, [this](const QImage &image) {
@@ -604,7 +604,9 @@ void MainWindow::showCurrent()
 void MainWindow::updateActions()
 {
     const PhotoSession::Photo *photo = m_session->photo(currentId());
-    const bool hasResult = photo && !photo->displayResult.isNull();
+    // Only the full-quality result is offered: a quick preview is not what the user would save.
+    const bool hasResult = photo && photo->state == PhotoSession::State::Done &&
+                           !photo->displayResult.isNull();
     m_saveAction->setEnabled(hasResult);
     m_saveAsAction->setEnabled(hasResult);
     m_copyAction->setEnabled(hasResult);
