@@ -137,8 +137,8 @@ void TestMainWindow::droppedFilesAreProcessedAndACorruptOneIsReported()
     QCOMPARE(done, 2);
     QVERIFY2(window.lastMessage().contains(QLatin1String("corrupt.jpg")),
              qPrintable(window.lastMessage()));
-    // The first photo is shown, with its result.
-    QVERIFY(window.compareView()->hasResult());
+    // The first photo is shown, with its result (composited just after the mask arrives).
+    QTRY_VERIFY(window.compareView()->hasResult());
 }
 
 void TestMainWindow::dropBeforeTheModelIsReadyIsProcessedAfterwards()
@@ -158,7 +158,7 @@ void TestMainWindow::dropBeforeTheModelIsReadyIsProcessedAfterwards()
     window.loadModel();
     QTRY_COMPARE_WITH_TIMEOUT(session->photo(session->ids().first())->state,
                               PhotoSession::State::Done, 30000);
-    QVERIFY(window.compareView()->hasResult());
+    QTRY_VERIFY(window.compareView()->hasResult());
 }
 
 void TestMainWindow::changingTheBackgroundRecompositesWithoutInference()
