@@ -180,13 +180,12 @@ ModelLoader::Outcome ModelLoader::load(const QString &path, const LoadOptions &o
 
     // Warming up: one small run pays for the first call's one-off costs (operator dispatch
     // set-up, oneDNN initialisation; measured: without it the first 1024x1024 photo took 1.1x the
-    // steady time, with it 1.0x, for ~110 ms). Traced fixed-size models must run at their own
-    // size. The run also proves the model's output has the shape we need.
+    // steady time, with it 1.0x; a 32x32 run costs ~80 ms, 64x64 ~115 ms). Traced fixed-size models
+    // must run at their own size. The run also proves the model's output has the shape we need.
     progress(LoadStage::WarmingUp, 0.0);
     auto segmenter = std::make_unique<TorchSegmenter>(std::move(module), torchDevice, *spec);
-    const cv::Size warmupSize = spec->dynamicSizes
-                                    ? cv::Size(spec->multiple * 2, spec->multiple * 2)
-                                    : cv::Size(spec->width, spec->height);
+    const cv::Size warmupSize = spec->dynamicSizes ? cv::Size(spec->multiple, spec->multiple)
+                                                   : cv::Size(spec->width, spec->height);
     const cv::Mat warmupImage(warmupSize, CV_8UC3, cv::Scalar(128, 128, 128));
     constexpr int kWarmupRuns = 1;
     for (int i = 0; i < kWarmupRuns; ++i) {

@@ -246,7 +246,7 @@ void TestEngine::loadFailures_data()
     QTest::newRow("bad sidecar") << QStringLiteral("badsidecar.pt")
                                  << QStringLiteral("invalid model sidecar");
     QTest::newRow("wrong output shape")
-        << QStringLiteral("wrongshape.pt") << QStringLiteral("unexpected output shape [1,3,64,64]");
+        << QStringLiteral("wrongshape.pt") << QStringLiteral("unexpected output shape [1,3,32,32]");
     QTest::newRow("forward raises")
         << QStringLiteral("throws.pt") << QStringLiteral("is invalid for input of size");
 }
