@@ -2,6 +2,7 @@
 
 #include "AboutDialog.h"
 #include "AdjustPanel.h"
+#include "BatchDialog.h"
 #include "CompareView.h"
 #include "PhotoSession.h"
 #include "PreferencesDialog.h"
@@ -228,6 +229,16 @@ void MainWindow::createActions()
     m_saveAction->setShortcut(QKeySequence::Save);
     m_saveAsAction = file->addAction(tr("Save &As…"), this, [this] { save(true); });
     m_saveAsAction->setShortcut(QKeySequence::SaveAs);
+    QAction *batch = file->addAction(tr("&Batch Export…"), this, [this] {
+        QStringList paths; // pasted photos have no file to export from
+        for (const quint64 id : m_session->ids())
+            if (const PhotoSession::Photo *photo = m_session->photo(id); !photo->path.isEmpty())
+                paths << photo->path;
+        auto *dialog = new BatchDialog(m_engine, paths, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->show();
+    });
+    batch->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_B));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -605,8 +616,8 @@ void MainWindow::updateActions()
 {
     const PhotoSession::Photo *photo = m_session->photo(currentId());
     // Only the full-quality result is offered: a quick preview is not what the user would save.
-    const bool hasResult = photo && photo->state == PhotoSession::State::Done &&
-                           !photo->displayResult.isNull();
+    const bool hasResult =
+        photo && photo->state == PhotoSession::State::Done && !photo->displayResult.isNull();
     m_saveAction->setEnabled(hasResult);
     m_saveAsAction->setEnabled(hasResult);
     m_copyAction->setEnabled(hasResult);

@@ -30,9 +30,11 @@ ParseResult parseCommandLine(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Removes the background from photos. Flags follow transparent-background's CLI."));
-    const QCommandLineOption source({QStringLiteral("s"), QStringLiteral("source")},
-                                    QStringLiteral("A photo or a folder of photos."),
-                                    QStringLiteral("path"));
+    const QCommandLineOption source(
+        {QStringLiteral("s"), QStringLiteral("source")},
+        QStringLiteral("A photo, or a folder of photos (searched recursively; "
+                       "its structure is kept under --dest)."),
+        QStringLiteral("path"));
     const QCommandLineOption dest({QStringLiteral("d"), QStringLiteral("dest")},
                                   QStringLiteral("Output folder (default: the current folder)."),
                                   QStringLiteral("folder"));
@@ -75,10 +77,27 @@ ParseResult parseCommandLine(const QStringList &arguments)
         QStringLiteral("jit"), QStringLiteral("Accepted for compatibility (always TorchScript)."));
     const QCommandLineOption quiet({QStringLiteral("q"), QStringLiteral("quiet")},
                                    QStringLiteral("Print only errors."));
+    const QCommandLineOption name(
+        QStringLiteral("name"),
+        QStringLiteral("Output name: {stem}, {type}, {index} (default: {stem}_{type})."),
+        QStringLiteral("pattern"), QStringLiteral("{stem}_{type}"));
+    const QCommandLineOption collision(
+        QStringLiteral("collision"),
+        QStringLiteral("When the output exists: skip, number (add _2, _3 ...) or overwrite "
+                       "(default: overwrite). A source photo is never overwritten."),
+        QStringLiteral("policy"), QStringLiteral("overwrite"));
+    const QCommandLineOption resizeLongest(
+        QStringLiteral("resize-longest"),
+        QStringLiteral("Scale outputs down so the longest side is N pixels (default: keep)."),
+        QStringLiteral("N"));
+    const QCommandLineOption report(QStringLiteral("report"),
+                                    QStringLiteral("Write the summary as JSON to this file."),
+                                    QStringLiteral("file"));
     const QCommandLineOption help = parser.addHelpOption();
     const QCommandLineOption version = parser.addVersionOption();
     parser.addOptions({source, dest, type, threshold, reverse, format, resize, mode, ckpt, device,
-                       threads, optimize, timings, jit, quiet});
+                       threads, optimize, timings, jit, quiet, name, collision, resizeLongest,
+                       report});
 
     ParseResult result;
     if (!parser.parse(arguments)) {
@@ -183,6 +202,32 @@ ParseResult parseCommandLine(const QStringList &arguments)
         result.error = QStringLiteral("--optimize must be none, freeze or full");
         return result;
     }
+    o.namePattern = parser.value(name);
+    const QString patternError = BatchExporter::checkNamePattern(o.namePattern);
+    if (!patternError.isEmpty()) {
+        result.error = QStringLiteral("--name: %1").arg(patternError);
+        return result;
+    }
+    const QString collisionText = parser.value(collision).toLower();
+    if (collisionText == QLatin1String("skip")) {
+        o.collision = CollisionPolicy::Skip;
+    } else if (collisionText == QLatin1String("number")) {
+        o.collision = CollisionPolicy::AddNumber;
+    } else if (collisionText == QLatin1String("overwrite")) {
+        o.collision = CollisionPolicy::Overwrite;
+    } else {
+        result.error = QStringLiteral("--collision must be skip, number or overwrite");
+        return result;
+    }
+    if (parser.isSet(resizeLongest)) {
+        bool ok = false;
+        o.resizeLongest = parser.value(resizeLongest).toInt(&ok);
+        if (!ok || o.resizeLongest < 1) {
+            result.error = QStringLiteral("--resize-longest must be a positive number");
+            return result;
+        }
+    }
+    o.reportPath = parser.value(report);
     o.timings = parser.isSet(timings);
     o.quiet = parser.isSet(quiet);
     result.options = o;

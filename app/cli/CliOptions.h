@@ -2,6 +2,7 @@
 
 // clearcut-cli's command line, compatible with transparent-background's flags.
 
+#include "engine/BatchExporter.h"
 #include "engine/ImageIO.h"
 #include "engine/MaskRefiner.h"
 #include "engine/OutputType.h"
@@ -27,6 +28,12 @@ struct CliOptions
     SegmentOptions segment;
     QString modelPath;
     inference::LoadOptions load;
+    QString namePattern = QStringLiteral("{stem}_{type}");
+    // Overwrite, as transparent-background does: running the same command again gives the same
+    // files. (The dialog defaults to AddNumber.) A source photo is never overwritten.
+    CollisionPolicy collision = CollisionPolicy::Overwrite;
+    int resizeLongest = 0;
+    QString reportPath; // the BatchSummary as JSON
     bool timings = false;
     bool quiet = false;
 };

@@ -1,34 +1,18 @@
 #include "CliRunner.h"
 
-#include "engine/Compositor.h"
 #include "engine/Engine.h"
-#include "engine/MaskRefiner.h"
+#include "engine/ImageIO.h"
 #include "engine/ProcessClock.h"
 
-#include <QCollator>
 #include <QDir>
-#include <QDirIterator>
 #include <QFileInfo>
 #include <QJsonDocument>
-#include <QThreadPool>
+#include <QSaveFile>
 
 #include <cstdio>
 
 namespace clearcut::cli {
 namespace {
-
-// Decoded photos waiting for or inside the engine, plus the one being written: enough to keep
-// the engine busy, few enough that memory stays flat for any number of photos.
-constexpr size_t kMaxInFlight = 3;
-
-const QStringList &imageNameFilters()
-{
-    static const QStringList filters{QStringLiteral("*.jpg"),  QStringLiteral("*.jpeg"),
-                                     QStringLiteral("*.png"),  QStringLiteral("*.webp"),
-                                     QStringLiteral("*.bmp"),  QStringLiteral("*.tif"),
-                                     QStringLiteral("*.tiff"), QStringLiteral("*.jfif")};
-    return filters;
-}
 
 void printError(const QString &line)
 {
@@ -37,17 +21,25 @@ void printError(const QString &line)
 
 double msSince(const QElapsedTimer &t)
 {
-    return t.nsecsElapsed() / 1e6;
+    return double(t.nsecsElapsed()) / 1e6;
+}
+
+// Through QSaveFile, like the images: a report is whole or absent.
+QString writeReport(const QString &path, const QByteArray &json)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(json) != json.size() || !file.commit())
+        return QStringLiteral("cannot write the report %1: %2").arg(path, file.errorString());
+    return QString();
 }
 
 } // namespace
 
 CliRunner::CliRunner(CliOptions options, QObject *parent)
-    : QObject(parent), m_options(std::move(options))
+    : QObject(parent), m_options(std::move(options)), m_exporter(m_engineThread.engine())
 {
     Engine *engine = m_engineThread.engine();
     connect(engine, &Engine::modelReady, this, [this](const ModelInfo &info) {
-        m_modelReady = true;
         m_modelTimings = QJsonObject{{QStringLiteral("name"), info.name},
                                      {QStringLiteral("device"), info.device},
                                      {QStringLiteral("threads"), info.threads},
@@ -65,193 +57,127 @@ CliRunner::CliRunner(CliOptions options, QObject *parent)
     });
     connect(engine, &Engine::modelFailed, this, [this](const QString &reason) {
         printError(QStringLiteral("model error: %1").arg(reason));
-        finish(2);
+        // Photos waiting for the model would wait for ever.
+        m_exporter.cancel();
+        finish(2, BatchSummary());
     });
-    connect(engine, &Engine::segmented, this, &CliRunner::onSegmented);
-    connect(engine, &Engine::segmentFailed, this, &CliRunner::failItem);
+    connect(&m_exporter, &BatchExporter::itemFinished, this, &CliRunner::onItemFinished);
+    connect(&m_exporter, &BatchExporter::finished, this, &CliRunner::onBatchFinished);
 }
 
-CliRunner::~CliRunner()
-{
-    // Post-processing jobs capture `this`; let them land before the object goes.
-    QThreadPool::globalInstance()->waitForDone();
-}
+CliRunner::~CliRunner() = default;
 
 void CliRunner::start()
 {
     m_clock.start();
     const QFileInfo source(m_options.source);
-    if (source.isDir()) {
-        QDirIterator it(source.filePath(), imageNameFilters(), QDir::Files | QDir::Readable);
-        while (it.hasNext())
-            m_sources << it.next();
-        QCollator collator;
-        collator.setNumericMode(true);
-        std::sort(m_sources.begin(), m_sources.end(), collator);
-        if (m_sources.isEmpty()) {
-            printError(QStringLiteral("%1: no photos found").arg(m_options.source));
-            return finish(2);
-        }
-    } else if (source.exists()) {
-        m_sources << source.filePath();
-    } else {
+    if (!source.exists()) {
         printError(QStringLiteral("%1: no such file or folder").arg(m_options.source));
-        return finish(2);
+        return finish(2, BatchSummary());
+    }
+    // A folder is searched recursively and its structure kept under the destination.
+    const QList<BatchInput> inputs = BatchExporter::collectInputs({source.filePath()});
+    if (inputs.isEmpty()) {
+        printError(QStringLiteral("%1: no photos found").arg(m_options.source));
+        return finish(2, BatchSummary());
     }
 
     const QString dest = m_options.dest.isEmpty() ? QDir::currentPath() : m_options.dest;
     if (!QDir().mkpath(dest)) {
         printError(QStringLiteral("%1: cannot create the output folder").arg(dest));
-        return finish(2);
+        return finish(2, BatchSummary());
     }
-    m_options.dest = dest;
-
     if (m_options.type.kind == OutputType::Kind::BackgroundImage) {
-        DecodeResult bg = ImageIO::decodeFile(m_options.type.backgroundPath);
+        // Checked here so a bad background is a usage error, not one failure per photo.
+        const DecodeResult bg = ImageIO::decodeFile(m_options.type.backgroundPath);
         if (!bg.image) {
             printError(QStringLiteral("%1: %2").arg(m_options.type.backgroundPath, bg.error));
-            return finish(2);
+            return finish(2, BatchSummary());
         }
-        m_background = bg.image->bgr;
     }
 
-    // The model loads on the engine thread while the first photos decode here.
+    BatchOptions batch;
+    batch.destination = dest;
+    batch.format = m_options.format;
+    batch.webpLossless = false; // as before the batch engine: ImageIO's lossy default
+    batch.type = m_options.type;
+    batch.adjust = m_options.adjust;
+    batch.segment = m_options.segment;
+    batch.resizeLongest = m_options.resizeLongest;
+    batch.namePattern = m_options.namePattern;
+    batch.keepStructure = true;
+    batch.collision = m_options.collision;
+
+    // The model loads on the engine thread while the first photos decode; photos sent before it
+    // is ready wait for it there.
     QMetaObject::invokeMethod(
         m_engineThread.engine(),
         [engine = m_engineThread.engine(), path = m_options.modelPath, load = m_options.load] {
             engine->loadModel(path, load);
         },
         Qt::QueuedConnection);
-    startDecodes();
+    m_exporter.start(inputs, batch);
 }
 
-QString CliRunner::outputPathFor(const QString &source) const
+void CliRunner::onItemFinished(const BatchItemResult &result)
 {
-    const QString stem = QFileInfo(source).completeBaseName();
-    const QString name =
-        QStringLiteral("%1_%2.%3")
-            .arg(stem, m_options.type.name(), ImageIO::suffixForFormat(m_options.format));
-    return QDir(m_options.dest).filePath(name);
-}
-
-void CliRunner::startDecodes()
-{
-    while (!m_finished && m_items.size() < kMaxInFlight &&
-           m_nextSource < quint64(m_sources.size())) {
-        const quint64 id = m_nextSource++;
-        Item &item = m_items[id];
-        item.source = m_sources.at(int(id));
-        item.output = outputPathFor(item.source);
-        QThreadPool::globalInstance()->start([this, id, path = item.source] {
-            QElapsedTimer timer;
-            timer.start();
-            DecodeResult result = ImageIO::decodeFile(path);
-            const double ms = msSince(timer);
-            QMetaObject::invokeMethod(
-                this, [this, id, result = std::move(result), ms] { onDecoded(id, result, ms); },
-                Qt::QueuedConnection);
-        });
+    if (m_finished)
+        return;
+    switch (result.status) {
+    case BatchItemResult::Status::Done: {
+        if (!m_options.quiet)
+            std::printf("%s\n", qPrintable(result.output));
+        const BatchItemTimings &t = result.timings;
+        m_imageTimings.append(QJsonObject{{QStringLiteral("file"), result.source},
+                                          {QStringLiteral("decode_ms"), t.decodeMs},
+                                          {QStringLiteral("preprocess_ms"), t.preprocessMs},
+                                          {QStringLiteral("infer_ms"), t.inferMs},
+                                          {QStringLiteral("post_ms"), t.postMs},
+                                          {QStringLiteral("encode_ms"), t.encodeMs}});
+        break;
     }
-    finishIfDone();
+    case BatchItemResult::Status::Skipped:
+        if (!m_options.quiet)
+            std::fprintf(stderr, "%s: skipped, %s exists\n", qPrintable(result.source),
+                         qPrintable(result.output));
+        break;
+    case BatchItemResult::Status::Failed:
+        printError(QStringLiteral("%1: %2").arg(result.source, result.reason));
+        break;
+    }
 }
 
-void CliRunner::onDecoded(quint64 id, DecodeResult result, double ms)
+void CliRunner::onBatchFinished(const BatchSummary &summary)
 {
     if (m_finished)
         return;
-    Item &item = m_items.at(id);
-    item.decodeMs = ms;
-    if (!result.image)
-        return failItem(id, result.error);
-    item.bgr = std::make_shared<const cv::Mat>(std::move(result.image->bgr));
-    SegmentRequest request;
-    request.id = id;
-    request.bgr = item.bgr;
-    request.options = m_options.segment;
-    QMetaObject::invokeMethod(
-        m_engineThread.engine(),
-        [engine = m_engineThread.engine(), request] { engine->segment(request); },
-        Qt::QueuedConnection);
-}
-
-void CliRunner::onSegmented(const SegmentResult &result)
-{
-    if (m_finished)
-        return;
-    Item &item = m_items.at(result.id);
-    item.preprocessMs = result.preprocessMs;
-    item.inferMs = result.inferMs;
-    QThreadPool::globalInstance()->start([this, id = result.id, bgr = item.bgr,
-                                          probability = result.probability, output = item.output,
-                                          options = m_options, background = m_background] {
-        QElapsedTimer timer;
-        timer.start();
-        const cv::Mat mask = MaskRefiner::adjusted(
-            MaskRefiner::toFullResolution(*probability, bgr->size()), options.adjust);
-        cv::Mat image = Compositor::composite(*bgr, mask, options.type, background);
-        if (image.channels() == 4 && !ImageIO::formatSupportsAlpha(options.format))
-            image = Compositor::flattenOnto(image, cv::Vec3b(255, 255, 255));
-        const double postMs = msSince(timer);
-        timer.restart();
-        ImageIO::EncodeOptions encode;
-        encode.format = options.format;
-        const QString error = ImageIO::writeImageAtomic(output, image, encode);
-        const double encodeMs = msSince(timer);
-        QMetaObject::invokeMethod(
-            this, [this, id, error, postMs, encodeMs] { onWritten(id, error, postMs, encodeMs); },
-            Qt::QueuedConnection);
-    });
-}
-
-void CliRunner::onWritten(quint64 id, const QString &error, double postMs, double encodeMs)
-{
-    if (m_finished)
-        return;
-    if (!error.isEmpty())
-        return failItem(id, error);
-    Item &item = m_items.at(id);
-    item.postMs = postMs;
-    item.encodeMs = encodeMs;
-    ++m_written;
+    if (!m_options.reportPath.isEmpty()) {
+        const QString error = writeReport(
+            m_options.reportPath, QJsonDocument(summary.toJson()).toJson(QJsonDocument::Indented));
+        if (!error.isEmpty()) {
+            printError(error);
+            return finish(2, summary);
+        }
+    }
     if (!m_options.quiet)
-        std::printf("%s\n", qPrintable(item.output));
-    m_imageTimings.append(QJsonObject{{QStringLiteral("file"), item.source},
-                                      {QStringLiteral("decode_ms"), item.decodeMs},
-                                      {QStringLiteral("preprocess_ms"), item.preprocessMs},
-                                      {QStringLiteral("infer_ms"), item.inferMs},
-                                      {QStringLiteral("post_ms"), item.postMs},
-                                      {QStringLiteral("encode_ms"), item.encodeMs}});
-    m_items.erase(id);
-    startDecodes();
+        std::fprintf(stderr, "%s\n", qPrintable(summary.toText()));
+    finish(summary.failed > 0 ? 1 : 0, summary);
 }
 
-void CliRunner::failItem(quint64 id, const QString &reason)
-{
-    if (m_finished)
-        return;
-    printError(QStringLiteral("%1: %2").arg(m_items.at(id).source, reason));
-    ++m_failed;
-    m_items.erase(id);
-    startDecodes();
-}
-
-void CliRunner::finishIfDone()
-{
-    if (!m_finished && m_items.empty() && m_nextSource == quint64(m_sources.size()))
-        finish(m_failed > 0 ? 1 : 0);
-}
-
-void CliRunner::finish(int exitCode)
+void CliRunner::finish(int exitCode, const BatchSummary &summary)
 {
     if (m_finished)
         return;
     m_finished = true;
+    std::fflush(stdout);
     if (m_options.timings) {
+        // The last line on stderr, whatever was printed before it.
         const QJsonObject report{
             {QStringLiteral("model"), m_modelTimings},
             {QStringLiteral("images"), m_imageTimings},
-            {QStringLiteral("written"), m_written},
-            {QStringLiteral("failed"), m_failed},
+            {QStringLiteral("written"), summary.done},
+            {QStringLiteral("skipped"), summary.skipped},
+            {QStringLiteral("failed"), summary.failed},
             {QStringLiteral("total_ms"), msSince(m_clock)},
             {QStringLiteral("process_ms"), ProcessClock::msSinceProcessStart()}};
         std::fprintf(stderr, "%s\n",

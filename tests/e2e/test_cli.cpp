@@ -83,6 +83,7 @@ private Q_SLOTS:
     void backgroundTypes();
     void thresholdAndReverse();
     void folderWithBadFilesReportsThemAndGoesOn();
+    void folderKeepsStructureNamesResizesAndReports();
     void missingModelIsAnError();
     void usageErrors_data();
     void usageErrors();
@@ -238,6 +239,50 @@ void TestCli::folderWithBadFilesReportsThemAndGoesOn()
              QStringList{QStringLiteral("good_map.png")});
 }
 
+void TestCli::folderKeepsStructureNamesResizesAndReports()
+{
+    const QString in = m_dir.filePath(QStringLiteral("nested-in"));
+    const QString out = m_dir.filePath(QStringLiteral("nested-out"));
+    QVERIFY(QDir().mkpath(in + QStringLiteral("/day1")));
+    QVERIFY(QFile::copy(kPhoto, in + QStringLiteral("/day1/apple.jpg")));
+    const QString report = m_dir.filePath(QStringLiteral("report.json"));
+    const QStringList common{QStringLiteral("-s"),       in,
+                             QStringLiteral("-d"),       out,
+                             QStringLiteral("-t"),       QStringLiteral("map"),
+                             QStringLiteral("--mode"),   QStringLiteral("fast"),
+                             QStringLiteral("--name"),   QStringLiteral("{index}-{stem}"),
+                             QStringLiteral("--report"), report};
+
+    Run run =
+        runCli(common + QStringList{QStringLiteral("--resize-longest"), QStringLiteral("100")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    const QString output = out + QStringLiteral("/day1/1-apple.png");
+    QVERIFY2(run.out.contains(QLatin1String("day1/1-apple.png")), qPrintable(run.out));
+    const cv::Mat map = readUnchanged(output);
+    QCOMPARE(std::max(map.cols, map.rows), 100);
+    QVERIFY2(run.err.contains(QLatin1String("done 1, skipped 0, failed 0 in ")),
+             qPrintable(run.err));
+    QFile reportFile(report);
+    QVERIFY(reportFile.open(QIODevice::ReadOnly));
+    const QJsonObject summary = QJsonDocument::fromJson(reportFile.readAll()).object();
+    reportFile.close();
+    QCOMPARE(summary.value(QStringLiteral("total")).toInt(), 1);
+    QCOMPARE(summary.value(QStringLiteral("done")).toInt(), 1);
+    QCOMPARE(summary.value(QStringLiteral("failed")).toInt(), 0);
+    QVERIFY(summary.value(QStringLiteral("failures")).toArray().isEmpty());
+
+    // Skip leaves the existing output alone; number adds one beside it.
+    run = runCli(common + QStringList{QStringLiteral("--collision"), QStringLiteral("skip")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    QVERIFY2(run.err.contains(QLatin1String("done 0, skipped 1, failed 0")), qPrintable(run.err));
+    QCOMPARE(std::max(readUnchanged(output).cols, readUnchanged(output).rows), 100);
+    run = runCli(common + QStringList{QStringLiteral("--collision"), QStringLiteral("number")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    QCOMPARE(QDir(out + QStringLiteral("/day1")).entryList(QDir::Files | QDir::Hidden),
+             (QStringList{QStringLiteral("1-apple.png"), QStringLiteral("1-apple_2.png")}));
+    QCOMPARE(readUnchanged(out + QStringLiteral("/day1/1-apple_2.png")).size(), m_photo.size());
+}
+
 void TestCli::missingModelIsAnError()
 {
     const Run run = runCli({QStringLiteral("-s"), kPhoto, QStringLiteral("-d"),
@@ -258,6 +303,14 @@ void TestCli::usageErrors_data()
         QStringLiteral("-s"), kPhoto, QStringLiteral("--threshold"), QStringLiteral("2")};
     QTest::newRow("bad resize") << QStringList{QStringLiteral("-s"), kPhoto,
                                                QStringLiteral("--resize"), QStringLiteral("big")};
+    QTest::newRow("bad collision") << QStringList{
+        QStringLiteral("-s"), kPhoto, QStringLiteral("--collision"), QStringLiteral("maybe")};
+    QTest::newRow("bad name") << QStringList{QStringLiteral("-s"), kPhoto, QStringLiteral("--name"),
+                                             QStringLiteral("{stem}_{date}")};
+    QTest::newRow("name with a folder") << QStringList{
+        QStringLiteral("-s"), kPhoto, QStringLiteral("--name"), QStringLiteral("../{stem}")};
+    QTest::newRow("bad resize-longest") << QStringList{
+        QStringLiteral("-s"), kPhoto, QStringLiteral("--resize-longest"), QStringLiteral("0")};
     QTest::newRow("missing source")
         << QStringList{QStringLiteral("-s"), QStringLiteral("/nonexistent/photo.jpg")};
 }

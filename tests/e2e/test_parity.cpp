@@ -78,7 +78,7 @@ void TestParity::maskMatchesReference()
     QMetaObject::invokeMethod(
         m_thread->engine(), [engine = m_thread->engine(), request] { engine->segment(request); },
         Qt::QueuedConnection);
-    QVERIFY(segmented.wait(60000));
+    QTRY_VERIFY_WITH_TIMEOUT(!segmented.isEmpty(), 60000);
     const auto result = segmented.first().first().value<SegmentResult>();
     const cv::Mat mask = MaskRefiner::toFullResolution(*result.probability, request.bgr->size());
     QCOMPARE(mask.size(), expectedMask.size());

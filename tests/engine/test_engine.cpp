@@ -290,7 +290,7 @@ void TestEngine::loadFailures()
     EventLog log(thread.engine());
     QSignalSpy failed(thread.engine(), &Engine::modelFailed);
     queueLoad(thread.engine(), path);
-    QVERIFY(failed.wait(30000));
+    QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 30000);
     const QString reason = failed.first().first().toString();
     QVERIFY2(reason.contains(expected), qPrintable(reason));
     QVERIFY2(reason.contains(fileName), qPrintable(reason)); // names the file

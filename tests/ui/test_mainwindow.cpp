@@ -199,7 +199,7 @@ void TestMainWindow::loadFailureShowsRetryAndRetryRecovers()
     window.show();
     QSignalSpy failed(engine.engine(), &Engine::modelFailed);
     window.loadModel();
-    QVERIFY(failed.wait(30000));
+    QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 30000);
     auto *retry = window.findChild<QToolButton *>(QStringLiteral("retryButton"));
     QVERIFY(retry);
     QTRY_VERIFY(retry->isVisible());
@@ -211,7 +211,7 @@ void TestMainWindow::loadFailureShowsRetryAndRetryRecovers()
     QVERIFY(QFile::copy(ModelSpec::sidecarPath(m_model), ModelSpec::sidecarPath(missing)));
     QSignalSpy ready(engine.engine(), &Engine::modelReady);
     retry->click();
-    QVERIFY(ready.wait(30000));
+    QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty(), 30000);
     QTRY_VERIFY(!retry->isVisible());
     QVERIFY(status->text().contains(QLatin1String("ready")));
 }

@@ -1,0 +1,790 @@
+#include "BatchExporter.h"
+
+#include "Compositor.h"
+#include "Engine.h"
+#include "EngineThread.h"
+#include "ImageIO.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QRegularExpression>
+#include <QSet>
+
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <map>
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
+namespace clearcut {
+namespace {
+
+// Photos between the start of their decode and the end of their write: one being encoded, one in
+// the engine, one decoded and waiting for it. Enough to keep the engine busy, few enough that
+// memory stays flat (three 24 MP photos are ~220 MB of pixels).
+constexpr size_t kMaxInFlight = 3;
+constexpr int kProgressIntervalMs = 100;
+// Names tried per output before giving up ("name_2" ... ); only a pathological folder gets there.
+constexpr int kMaxNumber = 100000;
+
+double msSince(const QElapsedTimer &timer)
+{
+    return double(timer.nsecsElapsed()) / 1e6;
+}
+
+const QRegularExpression &placeholderPattern()
+{
+    static const QRegularExpression pattern(QStringLiteral("\\{([^{}]*)\\}"));
+    return pattern;
+}
+
+QString numbered(const QString &path, int number)
+{
+    const QFileInfo info(path);
+    const QString suffix = info.suffix();
+    const QString name = QStringLiteral("%1_%2").arg(info.completeBaseName()).arg(number);
+    return info.dir().filePath(suffix.isEmpty() ? name : name + QLatin1Char('.') + suffix);
+}
+
+// Creates dir; on failure says why in words a user can act on (QDir::mkpath gives no reason).
+QString makeFolder(const QString &dir)
+{
+    if (QDir().mkpath(dir))
+        return QString();
+    const QString shown = QDir::toNativeSeparators(dir);
+    QFileInfo ancestor(dir);
+    while (!ancestor.exists() && !ancestor.isSymLink() && !ancestor.isRoot()) {
+        const QString parent = ancestor.absolutePath();
+        if (parent == ancestor.absoluteFilePath())
+            break;
+        ancestor = QFileInfo(parent);
+    }
+    if (ancestor.exists() && !ancestor.isDir())
+        return QStringLiteral("cannot create the folder %1: %2 is a file, not a folder")
+            .arg(shown, QDir::toNativeSeparators(ancestor.absoluteFilePath()));
+    if (ancestor.exists() && !ancestor.isWritable())
+        return QStringLiteral("cannot create the folder %1: permission denied").arg(shown);
+    return QStringLiteral("cannot create the folder %1").arg(shown);
+}
+
+// "IMG_2" before "IMG_10", case-insensitively. Written out because QCollator's numeric mode needs
+// ICU, which the C locale (and some Qt builds) do not give it.
+bool naturalLess(const QString &a, const QString &b)
+{
+    qsizetype i = 0, j = 0;
+    while (i < a.size() && j < b.size()) {
+        if (a[i].isDigit() && b[j].isDigit()) {
+            const qsizetype startA = i, startB = j;
+            while (i < a.size() && a[i].isDigit())
+                ++i;
+            while (j < b.size() && b[j].isDigit())
+                ++j;
+            // Compare the numbers without their leading zeros: longer is larger, then digit by
+            // digit; "007" and "7" tie here and are told apart at the end.
+            QStringView x = QStringView(a).mid(startA, i - startA);
+            QStringView y = QStringView(b).mid(startB, j - startB);
+            while (x.size() > 1 && x.front() == QLatin1Char('0'))
+                x = x.mid(1);
+            while (y.size() > 1 && y.front() == QLatin1Char('0'))
+                y = y.mid(1);
+            if (x.size() != y.size())
+                return x.size() < y.size();
+            if (const int c = x.compare(y); c != 0)
+                return c < 0;
+            continue;
+        }
+        const QChar x = a[i].toCaseFolded(), y = b[j].toCaseFolded();
+        if (x != y)
+            return x < y;
+        ++i;
+        ++j;
+    }
+    if ((a.size() - i) != (b.size() - j))
+        return (a.size() - i) < (b.size() - j);
+    return a < b; // a total order for names equal but for case or leading zeros
+}
+
+// "a/b/c.jpg" -> "a/b", "c.jpg" -> "".
+QString folderOf(const QString &relativePath)
+{
+    const qsizetype slash = relativePath.lastIndexOf(QLatin1Char('/'));
+    return slash < 0 ? QString() : relativePath.left(slash);
+}
+
+cv::Size outputSize(const cv::Size &photo, int longest)
+{
+    const int side = std::max(photo.width, photo.height);
+    if (longest <= 0 || side <= longest)
+        return photo;
+    const double scale = double(longest) / side;
+    return {std::max(1, int(std::lround(photo.width * scale))),
+            std::max(1, int(std::lround(photo.height * scale)))};
+}
+
+// Per run, on the encode thread.
+struct EncodeCache
+{
+    bool backgroundLoaded = false;
+    cv::Mat background;
+    QString backgroundError;
+};
+
+struct WriteOutcome
+{
+    QString error;
+    bool dropped = false; // cancelled before the write began: nothing was written
+    double postMs = 0;
+    double encodeMs = 0;
+};
+
+// Mask, composite and atomic write of one photo, on the encode thread.
+WriteOutcome postAndWrite(const BatchOptions &options, const std::atomic_bool &cancel,
+                          EncodeCache &cache, const QString &output, const cv::Mat &bgr,
+                          const cv::Mat &probability)
+{
+    WriteOutcome outcome;
+    if (cancel.load()) {
+        outcome.dropped = true;
+        return outcome;
+    }
+    QElapsedTimer timer;
+    timer.start();
+    if (options.type.kind == OutputType::Kind::BackgroundImage && !cache.backgroundLoaded) {
+        // Once per run, not once per photo.
+        DecodeResult decoded = ImageIO::decodeFile(options.type.backgroundPath);
+        if (decoded.image)
+            cache.background = std::move(decoded.image->bgr);
+        else
+            cache.backgroundError =
+                QStringLiteral("background image %1: %2")
+                    .arg(QDir::toNativeSeparators(options.type.backgroundPath), decoded.error);
+        cache.backgroundLoaded = true;
+    }
+    if (!cache.backgroundError.isEmpty()) {
+        outcome.error = cache.backgroundError;
+        return outcome;
+    }
+
+    // Resizing before compositing makes a smaller output cheaper all the way through; the mask is
+    // upsampled straight to the output size.
+    const cv::Size size = outputSize(bgr.size(), options.resizeLongest);
+    cv::Mat photo = bgr;
+    if (size != bgr.size())
+        cv::resize(bgr, photo, size, 0, 0, cv::INTER_AREA);
+    const cv::Mat mask =
+        MaskRefiner::adjusted(MaskRefiner::toFullResolution(probability, size), options.adjust);
+    cv::Mat image =
+        Compositor::composite(photo, mask, options.type, cache.background, &outcome.error);
+    outcome.postMs = msSince(timer);
+    if (image.empty()) {
+        if (outcome.error.isEmpty())
+            outcome.error = QStringLiteral("cannot composite the result");
+        return outcome;
+    }
+    if (image.channels() == 4 && !ImageIO::formatSupportsAlpha(options.format))
+        image = Compositor::flattenOnto(image, OutputType::kWhite);
+    photo.release();
+    outcome.postMs = msSince(timer);
+
+    // The last point where a cancel drops this photo; past it, writeImageAtomic either writes the
+    // whole file or leaves nothing.
+    if (cancel.load()) {
+        outcome.dropped = true;
+        return outcome;
+    }
+    timer.restart();
+    outcome.error = makeFolder(QFileInfo(output).absolutePath());
+    if (outcome.error.isEmpty()) {
+        ImageIO::EncodeOptions encode;
+        encode.format = options.format;
+        encode.quality = options.quality;
+        encode.webpLossless = options.webpLossless;
+        outcome.error = ImageIO::writeImageAtomic(output, image, encode);
+    }
+    outcome.encodeMs = msSince(timer);
+    return outcome;
+}
+
+// glibc keeps what every thread frees in that thread's arena for reuse; with the tens-of-MB
+// buffers a photo frees, and several threads allocating, the arenas fragment and RSS creeps up
+// photo after photo. Handing whole free pages back after each photo keeps it flat.
+void releaseFreedMemory()
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
+} // namespace
+
+void registerBatchMetaTypes()
+{
+    registerEngineMetaTypes();
+    qRegisterMetaType<BatchProgress>();
+    qRegisterMetaType<BatchItemResult>();
+    qRegisterMetaType<BatchSummary>();
+}
+
+QJsonObject BatchSummary::toJson() const
+{
+    QJsonArray failureList;
+    for (const BatchItemResult &failure : failures)
+        failureList.append(QJsonObject{{QStringLiteral("source"), failure.source},
+                                       {QStringLiteral("output"), failure.output},
+                                       {QStringLiteral("reason"), failure.reason}});
+    return QJsonObject{{QStringLiteral("total"), total},
+                       {QStringLiteral("done"), done},
+                       {QStringLiteral("skipped"), skipped},
+                       {QStringLiteral("failed"), failed},
+                       {QStringLiteral("cancelled"), cancelled},
+                       {QStringLiteral("seconds"), seconds},
+                       {QStringLiteral("photos_per_minute"), photosPerMinute},
+                       {QStringLiteral("failures"), failureList}};
+}
+
+QString BatchSummary::toText() const
+{
+    QString text = QStringLiteral("done %1, skipped %2, failed %3 in %4 s (%5 photos/min)")
+                       .arg(done)
+                       .arg(skipped)
+                       .arg(failed)
+                       .arg(seconds, 0, 'f', 1)
+                       .arg(photosPerMinute, 0, 'f', 1);
+    if (cancelled)
+        text += QStringLiteral(", cancelled");
+    return text;
+}
+
+// One photo in the pipeline; main thread only.
+struct BatchExporter::Item
+{
+    enum class Stage
+    {
+        Decoding,
+        Segmenting,
+        Writing
+    };
+    Stage stage = Stage::Decoding;
+    QString output;
+    std::shared_ptr<const cv::Mat> bgr; // until it is handed to the encode job
+    BatchItemTimings timings;
+    QElapsedTimer clock;
+};
+
+// One start() to finished(). Jobs hold it by shared pointer, so a job of a cancelled run can
+// still finish safely after a new run began; each part is touched by one thread only.
+struct BatchExporter::Run
+{
+    // Read-only after start().
+    QList<BatchInput> inputs;
+    BatchOptions options;
+    QString optionsError; // every photo fails with it
+    CancelFlag cancel = std::make_shared<std::atomic_bool>(false);
+
+    // Decode thread only: output names are resolved there, in input order (one thread), so the
+    // numbering is the same on every run and the main thread never waits on the file system.
+    bool sourcesIndexed = false;
+    QSet<QString> sources; // canonical paths of every input: never written to
+    QSet<QString> claimed; // outputs given to earlier photos of this run
+
+    // Encode thread only.
+    EncodeCache encodeCache;
+
+    // Main thread only.
+    int next = 0;
+    std::map<int, Item> items;       // in the pipeline, by input index
+    std::map<quint64, int> requests; // engine request id -> input index
+    int writing = 0;                 // encode jobs handed out and not reported back
+    bool cancelled = false;
+    bool finishQueued = false;
+    BatchSummary summary;
+    QElapsedTimer clock;
+    double firstProcessedMs = -1;
+    double lastProcessedMs = -1;
+    double latencySumSeconds = 0;
+    int latencyCount = 0;
+    double lastProgressMs = -1e9;
+
+    int processed() const { return summary.done + summary.failed; }
+};
+
+BatchExporter::BatchExporter(Engine *engine, QObject *parent) : QObject(parent), m_engine(engine)
+{
+    Q_ASSERT(engine);
+    registerBatchMetaTypes();
+    m_decodePool.setMaxThreadCount(1);
+    m_decodePool.setObjectName(QStringLiteral("ClearCut batch decode"));
+    m_encodePool.setMaxThreadCount(1);
+    m_encodePool.setObjectName(QStringLiteral("ClearCut batch encode"));
+    m_progressTimer.setInterval(kProgressIntervalMs);
+    connect(&m_progressTimer, &QTimer::timeout, this, [this] { emitProgress(); });
+    // Queued: the engine lives on its own thread.
+    connect(engine, &Engine::segmented, this, &BatchExporter::onSegmented, Qt::QueuedConnection);
+    connect(engine, &Engine::segmentFailed, this, &BatchExporter::onSegmentFailed,
+            Qt::QueuedConnection);
+}
+
+BatchExporter::~BatchExporter()
+{
+    if (m_run)
+        m_run->cancel->store(true);
+    // Jobs capture `this` for their reply; the reply is dropped with the object, but the jobs
+    // themselves must be done before the pools go.
+    m_encodePool.waitForDone();
+    m_decodePool.waitForDone();
+}
+
+const QStringList &BatchExporter::supportedSuffixes()
+{
+    static const QStringList suffixes{QStringLiteral("jpg"),  QStringLiteral("jpeg"),
+                                      QStringLiteral("jfif"), QStringLiteral("png"),
+                                      QStringLiteral("webp"), QStringLiteral("bmp"),
+                                      QStringLiteral("tif"),  QStringLiteral("tiff")};
+    return suffixes;
+}
+
+QList<BatchInput> BatchExporter::collectInputs(const QStringList &paths)
+{
+    QStringList filters;
+    for (const QString &suffix : supportedSuffixes())
+        filters << QStringLiteral("*.") + suffix;
+    QList<BatchInput> inputs;
+    QSet<QString> seen;
+    auto add = [&](const QFileInfo &file, const QString &relativeDir) {
+        const QString canonical = file.canonicalFilePath();
+        const QString key = canonical.isEmpty() ? file.absoluteFilePath() : canonical;
+        if (seen.contains(key))
+            return;
+        seen.insert(key);
+        inputs.append(BatchInput{file.filePath(), relativeDir});
+    };
+
+    for (const QString &path : paths) {
+        const QFileInfo info(path);
+        if (!info.isDir()) {
+            add(info, QString());
+            continue;
+        }
+        // Hidden files (".DS_Store", "._IMG_1.jpg" ...) and folders are left out, and folder
+        // links are not followed, so a link loop cannot trap the walk. Relative paths are worked
+        // out from the absolute folder (QDir::relativeFilePath leaves a relative argument as it
+        // is); the inputs keep the folder as the caller spelled it.
+        const QDir root(info.absoluteFilePath());
+        const QDir given(info.filePath());
+        QStringList relative;
+        QDirIterator it(root.path(), filters, QDir::Files | QDir::NoDotAndDotDot,
+                        QDirIterator::Subdirectories);
+        while (it.hasNext())
+            relative << root.relativeFilePath(it.next());
+        std::sort(relative.begin(), relative.end(), [&](const QString &a, const QString &b) {
+            // Folder by folder, then by name, so "b/1.jpg" never lands between "a/1" and "a/2".
+            const QString dirA = folderOf(a), dirB = folderOf(b);
+            if (dirA != dirB)
+                return naturalLess(dirA, dirB);
+            return naturalLess(a, b);
+        });
+        for (const QString &file : relative)
+            add(QFileInfo(given.filePath(file)), folderOf(file));
+    }
+    return inputs;
+}
+
+QString BatchExporter::checkNamePattern(const QString &pattern)
+{
+    if (pattern.trimmed().isEmpty())
+        return QStringLiteral("the name pattern is empty");
+    if (pattern.contains(QLatin1Char('/')) || pattern.contains(QLatin1Char('\\')))
+        return QStringLiteral("the name pattern cannot contain / or \\");
+    auto matches = placeholderPattern().globalMatch(pattern);
+    while (matches.hasNext()) {
+        const QString name = matches.next().captured(1);
+        if (name != QLatin1String("stem") && name != QLatin1String("type") &&
+            name != QLatin1String("index"))
+            return QStringLiteral("unknown placeholder {%1} in the name pattern (use {stem}, "
+                                  "{type} or {index})")
+                .arg(name);
+    }
+    return QString();
+}
+
+QString BatchExporter::outputPathFor(const BatchInput &input, int index, int total,
+                                     const BatchOptions &options)
+{
+    const int width = int(QString::number(std::max(total, 1)).size());
+    const QString number = QString::number(index + 1).rightJustified(width, QLatin1Char('0'));
+    // One pass, so a stem that itself contains "{type}" is taken literally.
+    QString name;
+    qsizetype from = 0;
+    auto matches = placeholderPattern().globalMatch(options.namePattern);
+    while (matches.hasNext()) {
+        const QRegularExpressionMatch match = matches.next();
+        name += options.namePattern.mid(from, match.capturedStart() - from);
+        const QString key = match.captured(1);
+        if (key == QLatin1String("stem"))
+            name += QFileInfo(input.path).completeBaseName();
+        else if (key == QLatin1String("type"))
+            name += options.type.name();
+        else if (key == QLatin1String("index"))
+            name += number;
+        else
+            name += match.captured(0);
+        from = match.capturedEnd();
+    }
+    name += options.namePattern.mid(from);
+    const QString suffix = ImageIO::suffixForFormat(options.format);
+    name += QLatin1Char('.') + (suffix.isEmpty() ? options.format : suffix);
+
+    QDir dir(options.destination);
+    if (options.keepStructure && !input.relativeDir.isEmpty())
+        dir.setPath(dir.filePath(input.relativeDir));
+    return QDir::cleanPath(dir.filePath(name));
+}
+
+void BatchExporter::start(const QList<BatchInput> &inputs, const BatchOptions &options)
+{
+    if (m_run) {
+        qWarning("BatchExporter::start: a batch is already running");
+        return;
+    }
+    auto run = std::make_shared<Run>();
+    run->inputs = inputs;
+    run->options = options;
+    run->summary.total = int(inputs.size());
+    run->clock.start();
+    if (options.destination.isEmpty())
+        run->optionsError = QStringLiteral("no destination folder");
+    else if (ImageIO::suffixForFormat(options.format).isEmpty())
+        run->optionsError = QStringLiteral("unsupported output format \"%1\"").arg(options.format);
+    else
+        run->optionsError = checkNamePattern(options.namePattern);
+    m_run = run;
+    m_progressTimer.start();
+    // Queued, so the caller has connected and returned before the first signal.
+    QMetaObject::invokeMethod(this, &BatchExporter::pump, Qt::QueuedConnection);
+}
+
+void BatchExporter::cancel()
+{
+    const std::shared_ptr<Run> run = m_run;
+    if (!run || run->cancelled)
+        return;
+    run->cancelled = true;
+    run->summary.cancelled = true;
+    // Requests still queued in the engine are dropped there; decode jobs that have not started
+    // return at once; the encode job checks the flag just before it writes.
+    run->cancel->store(true);
+    run->requests.clear();
+    for (auto it = run->items.begin(); it != run->items.end();)
+        it = it->second.stage == Item::Stage::Writing ? std::next(it) : run->items.erase(it);
+    emitProgress();
+    finishIfDone();
+}
+
+void BatchExporter::pump()
+{
+    const std::shared_ptr<Run> run = m_run;
+    if (!run || run->cancelled)
+        return;
+    while (run->items.size() < kMaxInFlight && run->next < run->inputs.size()) {
+        const int index = run->next++;
+        Item &item = run->items[index];
+        item.clock.start();
+        m_decodePool.start([this, run, index] {
+            if (run->cancel->load())
+                return;
+            const BatchInput &input = run->inputs.at(index);
+            const BatchOptions &options = run->options;
+            if (!run->optionsError.isEmpty()) {
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, run, index] {
+                        onResolvedAndDecoded(run, index, QString(), false, run->optionsError,
+                                             nullptr, 0);
+                    },
+                    Qt::QueuedConnection);
+                return;
+            }
+            if (!run->sourcesIndexed) {
+                for (const BatchInput &source : run->inputs) {
+                    const QString canonical = QFileInfo(source.path).canonicalFilePath();
+                    if (!canonical.isEmpty())
+                        run->sources.insert(canonical);
+                }
+                run->sourcesIndexed = true;
+            }
+
+            // The output name: the pattern's, or the first free numbered one. A name given to an
+            // earlier photo of this run, or one that is a source photo, is never used, whatever
+            // the policy.
+            const QString base = outputPathFor(input, index, int(run->inputs.size()), run->options);
+            QString output;
+            bool skip = false;
+            QString error;
+            for (int n = 1; n <= kMaxNumber && output.isEmpty(); ++n) {
+                const QString candidate = n == 1 ? base : numbered(base, n);
+                const QFileInfo info(candidate);
+                const QString key = info.absoluteFilePath();
+                if (run->claimed.contains(key))
+                    continue;
+                if (info.exists() || info.isSymLink()) {
+                    if (run->sources.contains(info.canonicalFilePath()))
+                        continue;
+                    if (options.collision == CollisionPolicy::AddNumber)
+                        continue;
+                    skip = options.collision == CollisionPolicy::Skip;
+                }
+                run->claimed.insert(key);
+                output = candidate;
+            }
+            if (output.isEmpty())
+                error = QStringLiteral("no free name for %1").arg(QDir::toNativeSeparators(base));
+
+            std::shared_ptr<const cv::Mat> bgr;
+            double decodeMs = 0;
+            if (!skip && error.isEmpty() && !run->cancel->load()) {
+                QElapsedTimer timer;
+                timer.start();
+                DecodeResult decoded = ImageIO::decodeFile(input.path);
+                decodeMs = msSince(timer);
+                if (decoded.image)
+                    bgr = std::make_shared<const cv::Mat>(std::move(decoded.image->bgr));
+                else
+                    error = decoded.error;
+            }
+            QMetaObject::invokeMethod(
+                this,
+                [this, run, index, output, skip, error, bgr = std::move(bgr), decodeMs] {
+                    onResolvedAndDecoded(run, index, output, skip, error, bgr, decodeMs);
+                },
+                Qt::QueuedConnection);
+        });
+    }
+    finishIfDone();
+}
+
+void BatchExporter::onResolvedAndDecoded(const std::shared_ptr<Run> &run, int index, QString output,
+                                         bool skip, QString error,
+                                         std::shared_ptr<const cv::Mat> bgr, double decodeMs)
+{
+    if (run != m_run || run->cancelled)
+        return;
+    Item &item = run->items.at(index);
+    item.output = std::move(output);
+    item.timings.decodeMs = decodeMs;
+    if (skip)
+        return finishItem(index, BatchItemResult::Status::Skipped,
+                          QStringLiteral("the output exists"));
+    if (!error.isEmpty())
+        return finishItem(index, BatchItemResult::Status::Failed, error);
+
+    item.stage = Item::Stage::Segmenting;
+    item.bgr = std::move(bgr);
+    SegmentRequest request;
+    request.id = SegmentRequest::nextId();
+    request.bgr = item.bgr;
+    request.options = run->options.segment;
+    request.cancel = run->cancel;
+    run->requests[request.id] = index;
+    QMetaObject::invokeMethod(
+        m_engine, [engine = m_engine, request] { engine->segment(request); }, Qt::QueuedConnection);
+}
+
+void BatchExporter::onSegmentFailed(quint64 id, const QString &reason)
+{
+    const std::shared_ptr<Run> run = m_run;
+    if (!run)
+        return;
+    const auto it = run->requests.find(id);
+    if (it == run->requests.end())
+        return; // another client's request, or one of ours from before a cancel
+    const int index = it->second;
+    run->requests.erase(it);
+    finishItem(index, BatchItemResult::Status::Failed, reason);
+}
+
+void BatchExporter::onSegmented(const SegmentResult &result)
+{
+    const std::shared_ptr<Run> run = m_run;
+    if (!run)
+        return;
+    const auto it = run->requests.find(result.id);
+    if (it == run->requests.end())
+        return;
+    const int index = it->second;
+    run->requests.erase(it);
+    Item &item = run->items.at(index);
+    item.stage = Item::Stage::Writing;
+    item.timings.preprocessMs = result.preprocessMs;
+    item.timings.inferMs = result.inferMs;
+    ++run->writing;
+
+    m_encodePool.start([this, run, index, output = item.output, bgr = std::move(item.bgr),
+                        probability = result.probability]() mutable {
+        const WriteOutcome outcome =
+            postAndWrite(run->options, *run->cancel, run->encodeCache, output, *bgr, *probability);
+        bgr.reset();
+        probability.reset();
+        releaseFreedMemory();
+        QMetaObject::invokeMethod(
+            this,
+            [this, run, index, outcome] {
+                onWritten(run, index, outcome.error, outcome.dropped, outcome.postMs,
+                          outcome.encodeMs);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void BatchExporter::onWritten(const std::shared_ptr<Run> &run, int index, QString error,
+                              bool dropped, double postMs, double encodeMs)
+{
+    if (run != m_run)
+        return;
+    --run->writing;
+    if (dropped) {
+        run->items.erase(index);
+        return finishIfDone();
+    }
+    Item &item = run->items.at(index);
+    item.timings.postMs = postMs;
+    item.timings.encodeMs = encodeMs;
+    if (error.isEmpty())
+        finishItem(index, BatchItemResult::Status::Done, QString());
+    else
+        finishItem(index, BatchItemResult::Status::Failed, error);
+}
+
+void BatchExporter::finishItem(int index, BatchItemResult::Status status, const QString &reason)
+{
+    const std::shared_ptr<Run> run = m_run;
+    const auto it = run->items.find(index);
+    Q_ASSERT(it != run->items.end());
+
+    BatchItemResult result;
+    result.source = run->inputs.at(index).path;
+    result.output = it->second.output;
+    result.status = status;
+    result.reason = reason;
+    result.seconds = msSince(it->second.clock) / 1000.0;
+    result.timings = it->second.timings;
+    run->items.erase(it);
+
+    BatchSummary &summary = run->summary;
+    switch (status) {
+    case BatchItemResult::Status::Done:
+        ++summary.done;
+        break;
+    case BatchItemResult::Status::Skipped:
+        ++summary.skipped;
+        break;
+    case BatchItemResult::Status::Failed:
+        ++summary.failed;
+        summary.failures.append(result);
+        break;
+    }
+    if (status != BatchItemResult::Status::Skipped) {
+        const double now = msSince(run->clock);
+        if (run->firstProcessedMs < 0)
+            run->firstProcessedMs = now;
+        run->lastProcessedMs = now;
+        if (status == BatchItemResult::Status::Done) {
+            run->latencySumSeconds += result.seconds;
+            ++run->latencyCount;
+        }
+    }
+
+    Q_EMIT itemFinished(result);
+    // A slot may have cancelled (or even finished and restarted) the batch meanwhile.
+    if (run != m_run)
+        return;
+    emitProgress(true);
+    if (run->cancelled)
+        return finishIfDone();
+    pump();
+}
+
+void BatchExporter::emitProgress(bool force)
+{
+    const std::shared_ptr<Run> run = m_run;
+    if (!run)
+        return;
+    const double now = msSince(run->clock);
+    if (!force && now - run->lastProgressMs < kProgressIntervalMs * 0.9)
+        return;
+    run->lastProgressMs = now;
+
+    const BatchSummary &summary = run->summary;
+    BatchProgress progress;
+    progress.total = summary.total;
+    progress.done = summary.done;
+    progress.skipped = summary.skipped;
+    progress.failed = summary.failed;
+
+    // Seconds per photo: the interval between completions once the pipeline is full, which is
+    // what the rest will take; the first photo's latency (model warm-up included) until then.
+    const int processed = run->processed();
+    double secondsPerPhoto = -1;
+    if (processed >= 2)
+        secondsPerPhoto = (run->lastProcessedMs - run->firstProcessedMs) / 1000.0 / (processed - 1);
+    else if (processed == 1)
+        secondsPerPhoto = run->firstProcessedMs / 1000.0;
+    if (secondsPerPhoto > 0) {
+        progress.photosPerMinute = 60.0 / secondsPerPhoto;
+        const int remaining = summary.total - summary.done - summary.skipped - summary.failed;
+        const double sinceLast = (now - run->lastProcessedMs) / 1000.0;
+        progress.secondsRemaining =
+            std::max(0.0, remaining * secondsPerPhoto - std::min(sinceLast, secondsPerPhoto));
+    }
+
+    if (!run->cancelled && !run->items.empty()) {
+        const auto &[index, item] = *run->items.begin();
+        progress.current = run->inputs.at(index).path;
+        double stage = 0;
+        if (item.stage == Item::Stage::Segmenting)
+            stage = 0.15;
+        else if (item.stage == Item::Stage::Writing)
+            stage = 0.75;
+        double byTime = 0;
+        if (run->latencyCount > 0)
+            byTime = msSince(item.clock) / 1000.0 / (run->latencySumSeconds / run->latencyCount);
+        progress.currentFraction = std::clamp(std::max(stage, byTime), 0.0, 0.99);
+    }
+    Q_EMIT this->progress(progress);
+}
+
+void BatchExporter::finishIfDone()
+{
+    const std::shared_ptr<Run> run = m_run;
+    if (!run || run->finishQueued)
+        return;
+    const bool drained =
+        run->cancelled ? run->writing == 0 : run->items.empty() && run->next >= run->inputs.size();
+    if (!drained)
+        return;
+    run->finishQueued = true;
+    // Queued, so finished() never arrives inside the caller's own cancel() or start().
+    QMetaObject::invokeMethod(
+        this,
+        [this, run] {
+            if (run != m_run)
+                return;
+            BatchSummary summary = run->summary;
+            summary.seconds = msSince(run->clock) / 1000.0;
+            if (summary.seconds > 0)
+                summary.photosPerMinute = run->processed() * 60.0 / summary.seconds;
+            m_progressTimer.stop();
+            m_run.reset();
+            Q_EMIT finished(summary);
+        },
+        Qt::QueuedConnection);
+}
+
+} // namespace clearcut
