@@ -8,6 +8,7 @@
 #include "PreferencesDialog.h"
 #include "WarmupBar.h"
 
+#include "engine/BatchExporter.h"
 #include "engine/Engine.h"
 #include "engine/ImageIO.h"
 
@@ -16,7 +17,6 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
-#include <QDirIterator>
 #include <QDrag>
 #include <QDragEnterEvent>
 #include <QFileDialog>
@@ -39,15 +39,6 @@
 
 namespace clearcut::ui {
 namespace {
-
-const QStringList &imageSuffixes()
-{
-    static const QStringList suffixes{QStringLiteral("jpg"),  QStringLiteral("jpeg"),
-                                      QStringLiteral("jfif"), QStringLiteral("png"),
-                                      QStringLiteral("webp"), QStringLiteral("bmp"),
-                                      QStringLiteral("tif"),  QStringLiteral("tiff")};
-    return suffixes;
-}
 
 QString stateText(PhotoSession::State state)
 {
@@ -129,24 +120,11 @@ private:
 
 QStringList collectImageFiles(const QStringList &paths)
 {
+    // The batch exporter's rules: files as given (the decoder says whether it can read them),
+    // folders searched recursively for the supported suffixes, in natural order.
     QStringList files;
-    for (const QString &path : paths) {
-        const QFileInfo info(path);
-        if (info.isDir()) {
-            QStringList found;
-            QDirIterator it(path, QDir::Files | QDir::Readable, QDirIterator::Subdirectories);
-            while (it.hasNext()) {
-                const QString file = it.next();
-                if (imageSuffixes().contains(QFileInfo(file).suffix().toLower()))
-                    found << file;
-            }
-            found.sort();
-            files << found;
-        } else {
-            // Files are taken whatever their suffix: the decoder says whether it can read them.
-            files << path;
-        }
-    }
+    for (const BatchInput &input : BatchExporter::collectInputs(paths))
+        files << input.path;
     return files;
 }
 
