@@ -179,18 +179,14 @@ WriteOutcome postAndWrite(const BatchOptions &options, const std::atomic_bool &c
     cv::Mat photo = bgr;
     if (size != bgr.size())
         cv::resize(bgr, photo, size, 0, 0, cv::INTER_AREA);
-    const cv::Mat mask =
-        MaskRefiner::adjusted(MaskRefiner::toFullResolution(probability, size), options.adjust);
-    cv::Mat image =
-        Compositor::composite(photo, mask, options.type, cache.background, &outcome.error);
+    cv::Mat image = Compositor::compositeFromProbability(
+        photo, probability, options.type, options.adjust, cache.background, &outcome.error);
     outcome.postMs = msSince(timer);
     if (image.empty()) {
         if (outcome.error.isEmpty())
             outcome.error = QStringLiteral("cannot composite the result");
         return outcome;
     }
-    if (image.channels() == 4 && !ImageIO::formatSupportsAlpha(options.format))
-        image = Compositor::flattenOnto(image, OutputType::kWhite);
     photo.release();
     outcome.postMs = msSince(timer);
 

@@ -374,6 +374,15 @@ cv::Mat flattenOnto(const cv::Mat &bgra, const cv::Vec3b &colourRgb)
     return out;
 }
 
+cv::Mat compositeFromProbability(const cv::Mat &photoBgr, const cv::Mat &probability,
+                                 const OutputType &type, const MaskAdjust &adjust,
+                                 const cv::Mat &backgroundBgr, QString *error)
+{
+    const cv::Mat mask =
+        MaskRefiner::adjusted(MaskRefiner::toFullResolution(probability, photoBgr.size()), adjust);
+    return composite(photoBgr, mask, type, backgroundBgr, error);
+}
+
 cv::Mat composite(const cv::Mat &photoBgr, const cv::Mat &mask, const OutputType &type,
                   const cv::Mat &backgroundBgr, QString *error)
 {

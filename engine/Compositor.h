@@ -2,6 +2,7 @@
 
 // Builds the output image from the full-resolution photo and its (already adjusted) mask.
 
+#include "MaskRefiner.h"
 #include "OutputType.h"
 
 #include <QString>
@@ -20,6 +21,12 @@ namespace clearcut::Compositor {
 // background) returns an empty mat and sets *error.
 cv::Mat composite(const cv::Mat &photoBgr, const cv::Mat &mask, const OutputType &type,
                   const cv::Mat &backgroundBgr = {}, QString *error = nullptr);
+
+// The whole step from the network's output to the result: the probability map upsampled to the
+// photo's size, adjusted (threshold / reverse), then composited as above.
+cv::Mat compositeFromProbability(const cv::Mat &photoBgr, const cv::Mat &probability,
+                                 const OutputType &type, const MaskAdjust &adjust,
+                                 const cv::Mat &backgroundBgr = {}, QString *error = nullptr);
 
 // Flattens a BGRA result onto a colour, for formats without alpha (rgba saved as JPEG).
 cv::Mat flattenOnto(const cv::Mat &bgra, const cv::Vec3b &colourRgb);

@@ -250,14 +250,6 @@ void PhotoSession::recomposite(quint64 id)
         kBeforeOtherJobs);
 }
 
-static cv::Mat renderFull(const cv::Mat &bgr, const cv::Mat &probability, const OutputType &type,
-                          const MaskAdjust &adjust)
-{
-    const cv::Mat mask =
-        MaskRefiner::adjusted(MaskRefiner::toFullResolution(probability, bgr.size()), adjust);
-    return Compositor::composite(bgr, mask, type);
-}
-
 void PhotoSession::scheduleExport()
 {
     m_exportTimer.start();
@@ -280,8 +272,8 @@ void PhotoSession::exportCurrent()
         QDir(m_exportDir.path()).filePath(QStringLiteral("%1_%2.png").arg(stem, m_type.name()));
     m_pool.start([this, id, generation, file, bgr = entry->bgr, probability = entry->probability,
                   type = m_type, adjust = m_adjust] {
-        const QString error =
-            ImageIO::writeImageAtomic(file, renderFull(*bgr, *probability, type, adjust));
+        const QString error = ImageIO::writeImageAtomic(
+            file, Compositor::compositeFromProbability(*bgr, *probability, type, adjust));
         QMetaObject::invokeMethod(
             this,
             [this, id, generation, file, error] {
@@ -304,9 +296,9 @@ void PhotoSession::save(quint64 id, const QString &path, const QString &format)
     }
     m_pool.start([this, id, path, format, bgr = entry->bgr, probability = entry->probability,
                   type = m_type, adjust = m_adjust] {
-        cv::Mat image = renderFull(*bgr, *probability, type, adjust);
-        if (image.channels() == 4 && !ImageIO::formatSupportsAlpha(format))
-            image = Compositor::flattenOnto(image, OutputType::kWhite);
+        // Formats without alpha get the cut-out on white: ImageIO::encode flattens it.
+        const cv::Mat image =
+            Compositor::compositeFromProbability(*bgr, *probability, type, adjust);
         ImageIO::EncodeOptions options;
         options.format = format;
         const QString error = ImageIO::writeImageAtomic(path, image, options);
@@ -329,7 +321,8 @@ void PhotoSession::renderFullResolution(quint64 id, std::function<void(QImage)> 
         return done({});
     m_pool.start([this, done = std::move(done), bgr = entry->bgr, probability = entry->probability,
                   type = m_type, adjust = m_adjust] {
-        const QImage image = toQImage(renderFull(*bgr, *probability, type, adjust));
+        const QImage image =
+            toQImage(Compositor::compositeFromProbability(*bgr, *probability, type, adjust));
         QMetaObject::invokeMethod(
             this, [done, image] { done(image); }, Qt::QueuedConnection);
     });
