@@ -1,6 +1,7 @@
 #include "ImageIO.h"
 
 #include "Compositor.h"
+#include "PngWriter.h"
 
 #include <QDir>
 #include <QFile>
@@ -465,10 +466,11 @@ QByteArray encode(const cv::Mat &img, const EncodeOptions &options, QString *err
     if (img.channels() == 4 && !formatSupportsAlpha(format))
         pixels = Compositor::flattenOnto(img, cv::Vec3b(255, 255, 255));
 
+    if (format == QLatin1String("png"))
+        return PngWriter::encode(pixels, options.pngCompression, error);
+
     std::vector<int> params;
-    if (format == QLatin1String("png")) {
-        params = {cv::IMWRITE_PNG_COMPRESSION, std::clamp(options.pngCompression, 0, 9)};
-    } else if (format == QLatin1String("jpg")) {
+    if (format == QLatin1String("jpg")) {
         params = {cv::IMWRITE_JPEG_QUALITY, std::clamp(options.quality, 0, 100)};
     } else if (format == QLatin1String("webp")) {
         // OpenCV's WebP encoder switches to lossless above quality 100.
