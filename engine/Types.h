@@ -54,6 +54,7 @@ struct ModelInfo
     QString device;       // "cpu", "cuda:0"
     QString blas;         // the BLAS library matrix multiplies go through
     QString optimization; // what the optimise stage kept
+    QString precision;    // "float32", or "bfloat16" (autocast)
     QString torchVersion;
     int threads = 0;
     QSize inputSize;

@@ -71,6 +71,11 @@ ParseResult parseCommandLine(const QStringList &arguments)
         QStringLiteral("optimize"),
         QStringLiteral("Graph optimisation: none, freeze or full (default: full)."),
         QStringLiteral("level"), QStringLiteral("full"));
+    const QCommandLineOption precision(
+        QStringLiteral("precision"),
+        QStringLiteral("auto, float32 or bfloat16 (default: auto = bfloat16 where the CPU has "
+                       "native bfloat16, float32 elsewhere)."),
+        QStringLiteral("type"), QStringLiteral("auto"));
     const QCommandLineOption timings(QStringLiteral("timings"),
                                      QStringLiteral("Print stage timings as JSON on stderr."));
     const QCommandLineOption jit(
@@ -93,11 +98,17 @@ ParseResult parseCommandLine(const QStringList &arguments)
     const QCommandLineOption report(QStringLiteral("report"),
                                     QStringLiteral("Write the summary as JSON to this file."),
                                     QStringLiteral("file"));
+    const QCommandLineOption probeHardware(
+        QStringLiteral("probe-hardware"),
+        QStringLiteral("Print the GFLOP/s of one large convolution on the inference threads as "
+                       "JSON, and exit (loads no model)."));
     const QCommandLineOption help = parser.addHelpOption();
     const QCommandLineOption version = parser.addVersionOption();
     parser.addOptions({source, dest, type, threshold, reverse, format, resize, mode, ckpt, device,
                        threads, optimize, timings, jit, quiet, name, collision, resizeLongest,
                        report});
+    parser.addOption(probeHardware);
+    parser.addOption(precision);
 
     ParseResult result;
     if (!parser.parse(arguments)) {
@@ -121,8 +132,9 @@ ParseResult parseCommandLine(const QStringList &arguments)
     }
 
     CliOptions o;
+    o.probeHardware = parser.isSet(probeHardware);
     o.source = parser.value(source);
-    if (o.source.isEmpty()) {
+    if (o.source.isEmpty() && !o.probeHardware) {
         result.error = QStringLiteral("--source is required");
         return result;
     }
@@ -200,6 +212,19 @@ ParseResult parseCommandLine(const QStringList &arguments)
         o.load.optimization = inference::Optimization::Full;
     } else {
         result.error = QStringLiteral("--optimize must be none, freeze or full");
+        return result;
+    }
+    const QString precisionText = parser.value(precision).toLower();
+    if (precisionText == QLatin1String("auto")) {
+        o.load.precision = inference::Precision::Auto;
+    } else if (precisionText == QLatin1String("float32") ||
+               precisionText == QLatin1String("fp32")) {
+        o.load.precision = inference::Precision::Float32;
+    } else if (precisionText == QLatin1String("bfloat16") ||
+               precisionText == QLatin1String("bf16")) {
+        o.load.precision = inference::Precision::BFloat16;
+    } else {
+        result.error = QStringLiteral("--precision must be auto, float32 or bfloat16");
         return result;
     }
     o.namePattern = parser.value(name);

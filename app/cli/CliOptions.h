@@ -36,6 +36,7 @@ struct CliOptions
     QString reportPath; // the BatchSummary as JSON
     bool timings = false;
     bool quiet = false;
+    bool probeHardware = false; // print the hardware reference as JSON and exit; no model
 };
 
 struct ParseResult

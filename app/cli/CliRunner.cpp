@@ -3,6 +3,7 @@
 #include "engine/Engine.h"
 #include "engine/ImageIO.h"
 #include "engine/ProcessClock.h"
+#include "engine/inference/InferenceLibrary.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -35,6 +36,31 @@ QString writeReport(const QString &path, const QByteArray &json)
 
 } // namespace
 
+int runHardwareProbe(const CliOptions &options)
+{
+    QString error;
+    const inference::InferenceApi *api = inference::inferenceApi(&error);
+    if (!api) {
+        printError(error);
+        return 2;
+    }
+    const inference::HardwareReport report = api->probeHardware(options.load.threads);
+    if (!report.error.isEmpty()) {
+        printError(QStringLiteral("hardware probe: %1").arg(report.error));
+        return 2;
+    }
+    const QJsonObject json{{QStringLiteral("conv_gflops"), report.convGflops},
+                           {QStringLiteral("conv_ms"), report.convMs},
+                           {QStringLiteral("conv_bf16_gflops"), report.convBf16Gflops},
+                           {QStringLiteral("conv_bf16_ms"), report.convBf16Ms},
+                           {QStringLiteral("threads"), report.threads},
+                           {QStringLiteral("cpu"), report.cpu},
+                           {QStringLiteral("blas"), report.blas},
+                           {QStringLiteral("torch"), report.torch}};
+    std::printf("%s\n", QJsonDocument(json).toJson(QJsonDocument::Compact).constData());
+    return 0;
+}
+
 CliRunner::CliRunner(CliOptions options, QObject *parent)
     : QObject(parent), m_options(std::move(options)), m_exporter(m_engineThread.engine())
 {
@@ -45,6 +71,7 @@ CliRunner::CliRunner(CliOptions options, QObject *parent)
                                      {QStringLiteral("threads"), info.threads},
                                      {QStringLiteral("blas"), info.blas},
                                      {QStringLiteral("optimization"), info.optimization},
+                                     {QStringLiteral("precision"), info.precision},
                                      {QStringLiteral("read_ms"), info.readMs},
                                      {QStringLiteral("load_ms"), info.loadMs},
                                      {QStringLiteral("optimize_ms"), info.optimizeMs},

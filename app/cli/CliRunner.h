@@ -15,6 +15,10 @@
 
 namespace clearcut::cli {
 
+// --probe-hardware: prints one JSON line on stdout (conv_gflops, threads, cpu, blas, torch).
+// Returns the exit code: 0, or 2 when the inference library cannot be loaded or run.
+int runHardwareProbe(const CliOptions &options);
+
 class CliRunner final : public QObject
 {
     Q_OBJECT

@@ -19,6 +19,8 @@ int main(int argc, char *argv[])
                      qPrintable(parsed.error));
         return 2;
     }
+    if (parsed.options->probeHardware)
+        return clearcut::cli::runHardwareProbe(*parsed.options);
     clearcut::cli::CliRunner runner(*parsed.options);
     QObject::connect(&runner, &clearcut::cli::CliRunner::finished, &app, &QCoreApplication::exit,
                      Qt::QueuedConnection);

@@ -81,6 +81,23 @@ QString blasDescription()
     return QStringLiteral("%1 (not OpenBLAS: matrix multiplies may be slow)").arg(library);
 }
 
+bool cpuHasNativeBf16()
+{
+#ifdef Q_OS_LINUX
+    QFile cpuinfo(QStringLiteral("/proc/cpuinfo"));
+    if (!cpuinfo.open(QIODevice::ReadOnly))
+        return false;
+    const QList<QByteArray> lines = cpuinfo.readAll().split('\n');
+    for (const QByteArray &line : lines) {
+        if (!line.startsWith("flags"))
+            continue;
+        const QList<QByteArray> flags = line.mid(line.indexOf(':') + 1).simplified().split(' ');
+        return flags.contains("avx512_bf16") || flags.contains("amx_bf16");
+    }
+#endif
+    return false;
+}
+
 QString torchVersion()
 {
     return QStringLiteral(TORCH_VERSION);

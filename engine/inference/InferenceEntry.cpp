@@ -1,6 +1,7 @@
 // The inference library's one exported symbol.
 
 #include "Device.h"
+#include "HardwareProbe.h"
 #include "InferenceLibrary.h"
 
 #include <QtGlobal>
@@ -11,6 +12,7 @@ const clearcut::inference::InferenceApi kApi{
     clearcut::inference::kInferenceAbiVersion,
     &clearcut::inference::ModelLoader::load,
     &clearcut::inference::torchVersion,
+    &clearcut::inference::probeHardware,
 };
 
 } // namespace

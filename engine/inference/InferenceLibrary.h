@@ -4,6 +4,7 @@
 // engine thread: its static initialisation takes ~350 ms, which must not stand between a
 // double-click and the window. This is the torch-free door to it.
 
+#include "HardwareProbe.h"
 #include "ModelLoader.h"
 
 #include <QString>
@@ -16,9 +17,10 @@ struct InferenceApi
     ModelLoader::Outcome (*loadModel)(const QString &path, const LoadOptions &options,
                                       const ModelLoader::Progress &progress);
     QString (*torchVersion)();
+    HardwareReport (*probeHardware)(int threads); // on the calling thread, about a second
 };
 
-inline constexpr int kInferenceAbiVersion = 1;
+inline constexpr int kInferenceAbiVersion = 2;
 
 // Loads the library the first time (searching CLEARCUT_INFERENCE_LIBRARY, then next to the
 // executable, then ../lib and ../lib/clearcut, then the build tree) and keeps it for the process's

@@ -109,6 +109,11 @@ ModelLoader::Outcome ModelLoader::load(const QString &path, const LoadOptions &o
     if (!device.error.isEmpty())
         return fail(device.error);
     info.device = device.name;
+    // bfloat16 is a CPU lever: on CUDA the network runs as converted.
+    const bool bf16 =
+        !device.isCuda() && (options.precision == Precision::BFloat16 ||
+                             (options.precision == Precision::Auto && cpuHasNativeBf16()));
+    info.precision = bf16 ? QStringLiteral("bfloat16") : QStringLiteral("float32");
     info.threads = configureThreads(options.threads);
     info.blas = blasDescription();
     info.torchVersion = torchVersion();
@@ -165,7 +170,9 @@ ModelLoader::Outcome ModelLoader::load(const QString &path, const LoadOptions &o
             torch::jit::OptimizeFrozenGraph(graph, true);
             achieved = Optimization::Freeze;
             progress(LoadStage::Optimizing, 0.5);
-            if (options.optimization == Optimization::Full && torchDevice.is_cpu()) {
+            // optimize_for_inference's convolutions are float32 oneDNN ones with pre-packed
+            // weights, out of autocast's reach: with bfloat16 the frozen graph is the fast one.
+            if (options.optimization == Optimization::Full && torchDevice.is_cpu() && !bf16) {
                 module = torch::jit::optimize_for_inference(module);
                 achieved = Optimization::Full;
             }
@@ -183,7 +190,7 @@ ModelLoader::Outcome ModelLoader::load(const QString &path, const LoadOptions &o
     // steady time, with it 1.0x; a 32x32 run costs ~80 ms, 64x64 ~115 ms). Traced fixed-size models
     // must run at their own size. The run also proves the model's output has the shape we need.
     progress(LoadStage::WarmingUp, 0.0);
-    auto segmenter = std::make_unique<TorchSegmenter>(std::move(module), torchDevice, *spec);
+    auto segmenter = std::make_unique<TorchSegmenter>(std::move(module), torchDevice, *spec, bf16);
     const cv::Size warmupSize = spec->dynamicSizes ? cv::Size(spec->multiple, spec->multiple)
                                                    : cv::Size(spec->width, spec->height);
     const cv::Mat warmupImage(warmupSize, CV_8UC3, cv::Scalar(128, 128, 128));

@@ -22,10 +22,19 @@ enum class Optimization
     Full    // freeze + optimize_for_inference (oneDNN convolutions with pre-packed weights)
 };
 
+// The arithmetic convolutions and matrix multiplies run in.
+enum class Precision
+{
+    Auto,    // bfloat16 on CPUs that compute it natively (AVX512-BF16, AMX), else float32
+    Float32, // exactly the converted network
+    BFloat16 // autocast: convolutions and matrix multiplies in bfloat16, the rest in float32
+};
+
 struct LoadOptions
 {
     DevicePreference device = DevicePreference::Auto;
     Optimization optimization = Optimization::Full;
+    Precision precision = Precision::Auto;
     int threads = 0; // 0: the machine's physical cores
 };
 

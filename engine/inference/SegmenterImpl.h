@@ -11,7 +11,9 @@ namespace clearcut::inference {
 class TorchSegmenter final : public Segmenter
 {
 public:
-    TorchSegmenter(torch::jit::Module module, torch::Device device, ModelSpec spec);
+    // autocastBf16: run under CPU autocast to bfloat16 (see Precision).
+    TorchSegmenter(torch::jit::Module module, torch::Device device, ModelSpec spec,
+                   bool autocastBf16);
 
     const ModelSpec &spec() const override { return m_spec; }
     QString device() const override;
@@ -28,6 +30,7 @@ private:
     torch::jit::Module m_module;
     torch::Device m_device;
     ModelSpec m_spec;
+    bool m_autocastBf16;
 };
 
 } // namespace clearcut::inference
