@@ -29,9 +29,11 @@ struct Run
     QString err;
 };
 
-Run runCli(const QStringList &arguments)
+Run runCli(const QStringList &arguments,
+           const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment())
 {
     QProcess process;
+    process.setProcessEnvironment(environment);
     process.start(QStringLiteral(CLEARCUT_CLI), arguments);
     Run run;
     if (!process.waitForFinished(180000)) {
@@ -88,6 +90,8 @@ private Q_SLOTS:
     void usageErrors_data();
     void usageErrors();
     void timingsJson();
+    void probeHardware();
+    void folderRunsGetPassiveOpenMpWorkers();
 
 private:
     QTemporaryDir m_dir;
@@ -311,6 +315,8 @@ void TestCli::usageErrors_data()
         QStringLiteral("-s"), kPhoto, QStringLiteral("--name"), QStringLiteral("../{stem}")};
     QTest::newRow("bad resize-longest") << QStringList{
         QStringLiteral("-s"), kPhoto, QStringLiteral("--resize-longest"), QStringLiteral("0")};
+    QTest::newRow("bad precision") << QStringList{
+        QStringLiteral("-s"), kPhoto, QStringLiteral("--precision"), QStringLiteral("half")};
     QTest::newRow("missing source")
         << QStringList{QStringLiteral("-s"), QStringLiteral("/nonexistent/photo.jpg")};
 }
@@ -335,11 +341,55 @@ void TestCli::timingsJson()
     const QJsonObject model = report.value(QStringLiteral("model")).toObject();
     for (const char *key : {"read_ms", "load_ms", "optimize_ms", "warmup_ms", "ready_ms"})
         QVERIFY2(model.contains(QLatin1String(key)), key);
+    const QString precision = model.value(QStringLiteral("precision")).toString();
+    QVERIFY2(precision == QLatin1String("float32") || precision == QLatin1String("bfloat16"),
+             qPrintable(precision));
     QVERIFY(model.value(QStringLiteral("ready_ms")).toDouble() >=
             model.value(QStringLiteral("load_ms")).toDouble());
     const QJsonObject image = report.value(QStringLiteral("images")).toArray().first().toObject();
     for (const char *key : {"decode_ms", "infer_ms", "post_ms", "encode_ms"})
         QVERIFY2(image.value(QLatin1String(key)).toDouble() > 0, key);
+}
+
+void TestCli::probeHardware()
+{
+    const Run run = runCli(
+        {QStringLiteral("--probe-hardware"), QStringLiteral("--threads"), QStringLiteral("1")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    const QJsonObject report = QJsonDocument::fromJson(run.out.trimmed().toUtf8()).object();
+    QCOMPARE(report.value(QStringLiteral("threads")).toInt(), 1);
+    QVERIFY2(report.value(QStringLiteral("conv_gflops")).toDouble() > 0.1, qPrintable(run.out));
+    QVERIFY(report.value(QStringLiteral("conv_ms")).toDouble() > 0);
+    QVERIFY(!report.value(QStringLiteral("torch")).toString().isEmpty());
+}
+
+void TestCli::folderRunsGetPassiveOpenMpWorkers()
+{
+    // libgomp prints the settings it started with under OMP_DISPLAY_ENV=verbose: a folder run
+    // re-executes itself with OMP_WAIT_POLICY=PASSIVE (spin count 0); a single photo does not; a
+    // policy the user chose stands.
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.remove(QStringLiteral("OMP_WAIT_POLICY"));
+    environment.remove(QStringLiteral("GOMP_SPINCOUNT"));
+    environment.insert(QStringLiteral("OMP_DISPLAY_ENV"), QStringLiteral("verbose"));
+    const QString folder = QStringLiteral(CLEARCUT_TEST_DATA "/photos");
+    const QString zeroSpin = QStringLiteral("GOMP_SPINCOUNT = '0'");
+
+    Run run = runCli({QStringLiteral("-s"), folder, QStringLiteral("--version")}, environment);
+    QCOMPARE(run.exitCode, 0);
+    QVERIFY2(run.err.contains(zeroSpin), qPrintable(run.err));
+    run = runCli({QStringLiteral("--source=") + folder, QStringLiteral("--version")}, environment);
+    QVERIFY2(run.err.contains(zeroSpin), qPrintable(run.err));
+
+    run = runCli({QStringLiteral("-s"), kPhoto, QStringLiteral("--version")}, environment);
+    QCOMPARE(run.exitCode, 0);
+    QVERIFY2(run.err.contains(QLatin1String("GOMP_SPINCOUNT")), qPrintable(run.err));
+    QVERIFY2(!run.err.contains(zeroSpin), qPrintable(run.err));
+
+    environment.insert(QStringLiteral("OMP_WAIT_POLICY"), QStringLiteral("ACTIVE"));
+    run = runCli({QStringLiteral("-s"), folder, QStringLiteral("--version")}, environment);
+    QVERIFY2(run.err.contains(QLatin1String("OMP_WAIT_POLICY = 'ACTIVE'")), qPrintable(run.err));
+    QVERIFY2(!run.err.contains(zeroSpin), qPrintable(run.err));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
