@@ -34,27 +34,6 @@ void checkInputs(const cv::Mat &photoBgr, const cv::Mat &mask)
               photoBgr.size() == mask.size() && !photoBgr.empty());
 }
 
-// One bilinear tap from full-resolution coordinate i into block means (centres at
-// kBlock * (j + 0.5)).
-struct Tap
-{
-    int lo;
-    int hi;
-    float w; // weight of hi
-};
-
-std::vector<Tap> blockTaps(int length, int blocks)
-{
-    std::vector<Tap> taps(static_cast<size_t>(length));
-    for (int i = 0; i < length; ++i) {
-        const float u = (float(i) + 0.5f) / kBlock - 0.5f;
-        const int lo = std::clamp(int(std::floor(u)), 0, blocks - 1);
-        const int hi = std::min(lo + 1, blocks - 1);
-        taps[size_t(i)] = {lo, hi, std::clamp(u - float(lo), 0.0f, 1.0f)};
-    }
-    return taps;
-}
-
 // The wide pass: local means of the foreground (I*a) and background (I*(1-a)) colours.
 struct WideEstimate
 {
@@ -70,21 +49,37 @@ WideEstimate wideEstimate(const cv::Mat &photo, const cv::Mat &mask)
         bgMean(rows, cols, CV_32FC3);
 
     cv::parallel_for_(cv::Range(0, rows), [&](const cv::Range &range) {
-        std::vector<float> sums(size_t(cols) * 7);
+        // Per block, exact integer sums of m, of I and of I*m (an 8x8 block's I*m stays below
+        // 2^22); I*a = I*m / 255 and I*(1-a) = I - I*m / 255 follow at the end.
+        std::vector<std::int32_t> sums(size_t(cols) * 7);
         for (int by = range.start; by < range.end; ++by) {
-            std::fill(sums.begin(), sums.end(), 0.0f);
+            std::fill(sums.begin(), sums.end(), 0);
             const int y0 = by * kBlock, y1 = std::min(photo.rows, y0 + kBlock);
             for (int y = y0; y < y1; ++y) {
                 const uchar *p = photo.ptr<uchar>(y);
                 const uchar *m = mask.ptr<uchar>(y);
-                for (int x = 0; x < photo.cols; ++x) {
-                    float *s = &sums[size_t(x / kBlock) * 7];
-                    const float a = m[x] * (1.0f / 255.0f);
-                    s[0] += a;
-                    for (int c = 0; c < 3; ++c) {
-                        s[1 + c] += p[3 * x + c] * a;
-                        s[4 + c] += p[3 * x + c] * (1.0f - a);
+                for (int bx = 0; bx < cols; ++bx) {
+                    const int x0 = bx * kBlock, x1 = std::min(photo.cols, x0 + kBlock);
+                    std::int32_t sm = 0, s0 = 0, s1 = 0, s2 = 0, sm0 = 0, sm1 = 0, sm2 = 0;
+                    for (int x = x0; x < x1; ++x) {
+                        const std::int32_t a = m[x];
+                        const std::int32_t c0 = p[3 * x], c1 = p[3 * x + 1], c2 = p[3 * x + 2];
+                        sm += a;
+                        s0 += c0;
+                        s1 += c1;
+                        s2 += c2;
+                        sm0 += c0 * a;
+                        sm1 += c1 * a;
+                        sm2 += c2 * a;
                     }
+                    std::int32_t *s = &sums[size_t(bx) * 7];
+                    s[0] += sm;
+                    s[1] += s0;
+                    s[2] += s1;
+                    s[3] += s2;
+                    s[4] += sm0;
+                    s[5] += sm1;
+                    s[6] += sm2;
                 }
             }
             float *am = alphaMean.ptr<float>(by);
@@ -93,11 +88,12 @@ WideEstimate wideEstimate(const cv::Mat &photo, const cv::Mat &mask)
             for (int bx = 0; bx < cols; ++bx) {
                 const int width = std::min(photo.cols, (bx + 1) * kBlock) - bx * kBlock;
                 const float inv = 1.0f / float(width * (y1 - y0));
-                const float *s = &sums[size_t(bx) * 7];
-                am[bx] = s[0] * inv;
+                const std::int32_t *s = &sums[size_t(bx) * 7];
+                am[bx] = float(s[0]) * (1.0f / 255.0f) * inv;
                 for (int c = 0; c < 3; ++c) {
-                    fm[3 * bx + c] = s[1 + c] * inv;
-                    bm[3 * bx + c] = s[4 + c] * inv;
+                    const float foreground = float(s[4 + c]) * (1.0f / 255.0f);
+                    fm[3 * bx + c] = foreground * inv;
+                    bm[3 * bx + c] = (float(s[1 + c]) - foreground) * inv;
                 }
             }
         }
@@ -190,12 +186,12 @@ void estimateInto(const cv::Mat &photoBgr, const cv::Mat &mask, cv::Mat &out)
         return; // a hard mask: nothing to estimate
 
     const WideEstimate wide = wideEstimate(photoBgr, mask);
-    const std::vector<Tap> xTaps = blockTaps(width, wide.foreground.cols);
-    const std::vector<Tap> yTaps = blockTaps(height, wide.foreground.rows);
     const int bands = (height + kBandRows - 1) / kBandRows;
     const int r = kNarrowRadius;
 
     cv::parallel_for_(cv::Range(0, bands), [&](const cv::Range &range) {
+        std::vector<float> alpha3, toF3, toB3; // per-thread row scratch
+        std::vector<uchar> result;
         for (int band = range.start; band < range.end; ++band) {
             const int y0 = band * kBandRows, y1 = std::min(height, y0 + kBandRows);
             int first = width, last = -1;
@@ -212,37 +208,48 @@ void estimateInto(const cv::Mat &photoBgr, const cv::Mat &mask, cv::Mat &out)
             cv::Mat alpha(region.size(), CV_32FC1), fgA(region.size(), CV_32FC3),
                 bgA(region.size(), CV_32FC3);
 
+            // The wide means at full resolution over the region: bilinear with block centres at
+            // kBlock * (j + 0.5), which is cv::resize's convention for an integer factor. A
+            // block of margin where there is one keeps the region's edges interpolating between
+            // the right neighbours; at the image's edges resize clamps to the edge block. The
+            // upsampled blocks always cover the region: they reach one block past its last pixel.
+            const int blockCols = wide.foreground.cols, blockRows = wide.foreground.rows;
+            const cv::Rect blocks(
+                cv::Point(std::max(0, region.x / kBlock - 1), std::max(0, region.y / kBlock - 1)),
+                cv::Point(std::min(blockCols, (region.br().x - 1) / kBlock + 2),
+                          std::min(blockRows, (region.br().y - 1) / kBlock + 2)));
+            cv::Mat fgWide, bgWide;
+            const cv::Size upSize(blocks.width * kBlock, blocks.height * kBlock);
+            cv::resize(wide.foreground(blocks), fgWide, upSize, 0, 0, cv::INTER_LINEAR);
+            cv::resize(wide.background(blocks), bgWide, upSize, 0, 0, cv::INTER_LINEAR);
+            const cv::Point offset(region.x - blocks.x * kBlock, region.y - blocks.y * kBlock);
             // First-pass foreground F1 = Fw + a (I - a Fw - (1-a) Bw) from the wide means,
-            // then the narrow pass's inputs F1*a and Bw*(1-a).
+            // then the narrow pass's inputs F1*a and Bw*(1-a): flat loops over the row's
+            // samples, with the alpha spread over the channels first, so they vectorise.
+            const int samples = 3 * region.width;
+            alpha3.resize(size_t(samples));
             for (int ry = 0; ry < region.height; ++ry) {
                 const int y = region.y + ry;
-                const Tap &ty = yTaps[size_t(y)];
-                const float *f0 = wide.foreground.ptr<float>(ty.lo);
-                const float *f1 = wide.foreground.ptr<float>(ty.hi);
-                const float *b0 = wide.background.ptr<float>(ty.lo);
-                const float *b1 = wide.background.ptr<float>(ty.hi);
+                const float *fw = fgWide.ptr<float>(offset.y + ry) + 3 * offset.x;
+                const float *bw = bgWide.ptr<float>(offset.y + ry) + 3 * offset.x;
                 const uchar *p = photoBgr.ptr<uchar>(y) + 3 * region.x;
                 const uchar *m = mask.ptr<uchar>(y) + region.x;
                 float *al = alpha.ptr<float>(ry);
                 float *fa = fgA.ptr<float>(ry);
                 float *ba = bgA.ptr<float>(ry);
+                float *a3 = alpha3.data();
                 for (int rx = 0; rx < region.width; ++rx) {
-                    const Tap &tx = xTaps[size_t(region.x + rx)];
-                    const float w00 = (1 - ty.w) * (1 - tx.w), w01 = (1 - ty.w) * tx.w;
-                    const float w10 = ty.w * (1 - tx.w), w11 = ty.w * tx.w;
-                    const int lo = 3 * tx.lo, hi = 3 * tx.hi;
                     const float a = m[rx] * (1.0f / 255.0f);
                     al[rx] = a;
-                    for (int c = 0; c < 3; ++c) {
-                        const float fw = w00 * f0[lo + c] + w01 * f0[hi + c] + w10 * f1[lo + c] +
-                                         w11 * f1[hi + c];
-                        const float bw = w00 * b0[lo + c] + w01 * b0[hi + c] + w10 * b1[lo + c] +
-                                         w11 * b1[hi + c];
-                        const float f = std::clamp(fw + a * (p[3 * rx + c] - a * fw - (1 - a) * bw),
-                                                   0.0f, 255.0f);
-                        fa[3 * rx + c] = f * a;
-                        ba[3 * rx + c] = bw * (1 - a);
-                    }
+                    a3[3 * rx] = a3[3 * rx + 1] = a3[3 * rx + 2] = a;
+                }
+                for (int i = 0; i < samples; ++i) {
+                    const float a = a3[i];
+                    const float f = std::min(
+                        255.0f,
+                        std::max(0.0f, fw[i] + a * (float(p[i]) - a * fw[i] - (1.0f - a) * bw[i])));
+                    fa[i] = f * a;
+                    ba[i] = bw[i] * (1.0f - a);
                 }
             }
 
@@ -251,30 +258,49 @@ void estimateInto(const cv::Mat &photoBgr, const cv::Mat &mask, cv::Mat &out)
             cv::blur(fgA, fgA, kernel);
             cv::blur(bgA, bgA, kernel);
 
+            // F = Fb + a (I - a Fb - (1-a) Bb) over each row's semi-transparent span, computed
+            // for every sample of the span (vectorised) and stored where 0 < a < 1.
             for (int y = y0; y < y1; ++y) {
                 const RowSpan &span = spans[size_t(y)];
                 if (span.last < 0)
                     continue;
                 const int ry = y - region.y;
-                const uchar *p = photoBgr.ptr<uchar>(y);
-                const uchar *m = mask.ptr<uchar>(y);
-                uchar *o = out.ptr<uchar>(y);
-                const float *al = alpha.ptr<float>(ry);
-                const float *fa = fgA.ptr<float>(ry);
-                const float *ba = bgA.ptr<float>(ry);
-                for (int x = span.first; x <= span.last; ++x) {
+                const int rx0 = span.first - region.x;
+                const int count = span.last - span.first + 1;
+                const uchar *p = photoBgr.ptr<uchar>(y) + 3 * span.first;
+                const uchar *m = mask.ptr<uchar>(y) + span.first;
+                const float *al = alpha.ptr<float>(ry) + rx0;
+                const float *fa = fgA.ptr<float>(ry) + 3 * rx0;
+                const float *ba = bgA.ptr<float>(ry) + 3 * rx0;
+                float *a3 = alpha3.data();
+                toF3.resize(size_t(3 * count));
+                toB3.resize(size_t(3 * count));
+                result.resize(size_t(3 * count));
+                for (int x = 0; x < count; ++x) {
+                    const float a = m[x] * (1.0f / 255.0f);
+                    const float toF = 1.0f / (al[x] + kEps);
+                    const float toB = 1.0f / (1.0f - al[x] + kEps);
+                    for (int c = 0; c < 3; ++c) {
+                        a3[3 * x + c] = a;
+                        toF3[size_t(3 * x + c)] = toF;
+                        toB3[size_t(3 * x + c)] = toB;
+                    }
+                }
+                const float *tf = toF3.data(), *tb = toB3.data();
+                uchar *res = result.data();
+                for (int i = 0; i < 3 * count; ++i) {
+                    const float a = a3[i];
+                    const float fb = fa[i] * tf[i];
+                    const float bb = ba[i] * tb[i];
+                    const float f = fb + a * (float(p[i]) - a * fb - (1.0f - a) * bb);
+                    res[i] = uchar(std::min(255.0f, std::max(0.0f, f)) + 0.5f);
+                }
+                uchar *o = out.ptr<uchar>(y) + n * span.first;
+                for (int x = 0; x < count; ++x) {
                     if (m[x] == 0 || m[x] == 255)
                         continue;
-                    const int rx = x - region.x;
-                    const float a = m[x] * (1.0f / 255.0f);
-                    const float toF = 1.0f / (al[rx] + kEps);
-                    const float toB = 1.0f / (1.0f - al[rx] + kEps);
-                    for (int c = 0; c < 3; ++c) {
-                        const float fb = fa[3 * rx + c] * toF;
-                        const float bb = ba[3 * rx + c] * toB;
-                        const float f = fb + a * (p[3 * x + c] - a * fb - (1 - a) * bb);
-                        o[n * x + c] = cv::saturate_cast<uchar>(f);
-                    }
+                    for (int c = 0; c < 3; ++c)
+                        o[n * x + c] = res[3 * x + c];
                 }
             }
         }
