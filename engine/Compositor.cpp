@@ -20,6 +20,11 @@ constexpr int kWideKernelBlocks = 11; // 88 px
 constexpr int kNarrowRadius = 3;      // the second pass: a 7x7 box at full resolution
 constexpr int kBandRows = 64;         // the narrow pass works band by band, in parallel
 constexpr float kEps = 1e-5f;
+// From this mask value up, a pixel keeps the photo's colour: the estimate would differ from it by
+// (1 - a) times a mix of colours, under 1% (~2 levels). ISNet's masks top out at 254 (the
+// probability never reaches 1, and the reference truncates), so without this the whole subject
+// would go through the estimate: on the test photos, 10-50% of all pixels are 253 or 254.
+constexpr uchar kOpaqueColour = 253;
 
 // Rounded x / 255 for x in [0, 255 * 255] in 16-bit arithmetic, which vectorises well.
 inline uchar div255(std::uint16_t x)
@@ -162,7 +167,8 @@ void estimateInto(const cv::Mat &photoBgr, const cv::Mat &mask, cv::Mat &out)
     const int n = out.channels();
     std::vector<RowSpan> spans(size_t(height), RowSpan{width, -1});
 
-    // Opaque pixels keep their colour, transparent ones become 0; note where the rest are.
+    // Opaque pixels (and nearly opaque ones, see kOpaqueColour) keep their colour, transparent
+    // ones become 0; note where the rest are.
     cv::parallel_for_(cv::Range(0, height), [&](const cv::Range &range) {
         for (int y = range.start; y < range.end; ++y) {
             const uchar *p = photoBgr.ptr<uchar>(y);
@@ -170,12 +176,12 @@ void estimateInto(const cv::Mat &photoBgr, const cv::Mat &mask, cv::Mat &out)
             uchar *o = out.ptr<uchar>(y);
             RowSpan &span = spans[size_t(y)];
             for (int x = 0; x < width; ++x) {
-                const uchar keep = m[x] == 255 ? 0xFF : 0;
+                const uchar keep = m[x] >= kOpaqueColour ? 0xFF : 0;
                 for (int c = 0; c < 3; ++c)
                     o[n * x + c] = p[3 * x + c] & keep;
                 if (n == 4)
                     o[n * x + 3] = m[x];
-                if (m[x] != 0 && m[x] != 255) {
+                if (m[x] != 0 && m[x] < kOpaqueColour) {
                     span.first = std::min(span.first, x);
                     span.last = x;
                 }
@@ -259,7 +265,7 @@ void estimateInto(const cv::Mat &photoBgr, const cv::Mat &mask, cv::Mat &out)
             cv::blur(bgA, bgA, kernel);
 
             // F = Fb + a (I - a Fb - (1-a) Bb) over each row's semi-transparent span, computed
-            // for every sample of the span (vectorised) and stored where 0 < a < 1.
+            // for every sample of the span (vectorised) and stored where 0 < m < kOpaqueColour.
             for (int y = y0; y < y1; ++y) {
                 const RowSpan &span = spans[size_t(y)];
                 if (span.last < 0)
@@ -297,7 +303,7 @@ void estimateInto(const cv::Mat &photoBgr, const cv::Mat &mask, cv::Mat &out)
                 }
                 uchar *o = out.ptr<uchar>(y) + n * span.first;
                 for (int x = 0; x < count; ++x) {
-                    if (m[x] == 0 || m[x] == 255)
+                    if (m[x] == 0 || m[x] >= kOpaqueColour)
                         continue;
                     for (int c = 0; c < 3; ++c)
                         o[n * x + c] = res[3 * x + c];
