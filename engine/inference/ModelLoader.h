@@ -27,7 +27,7 @@ enum class Precision
 {
     Auto,    // bfloat16 on CPUs that compute it natively (AVX512-BF16, AMX), else float32
     Float32, // exactly the converted network
-    BFloat16 // autocast: convolutions and matrix multiplies in bfloat16, the rest in float32
+    BFloat16 // the whole network in bfloat16, channels-last (oneDNN's native layout for it)
 };
 
 struct LoadOptions

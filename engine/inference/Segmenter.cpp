@@ -8,8 +8,6 @@
 
 #include <opencv2/core.hpp>
 
-#include <ATen/autocast_mode.h>
-
 namespace clearcut::inference {
 namespace {
 
@@ -39,38 +37,6 @@ torch::Tensor firstTensor(const c10::IValue &value)
     throw std::runtime_error("the model returned " + value.tagKind() + ", not a tensor");
 }
 
-// CPU autocast to bfloat16 for the calling thread while it lives (the state is thread-local):
-// convolutions and matrix multiplies take bfloat16 copies of their inputs and weights, everything
-// else stays float32.
-class AutocastBf16
-{
-public:
-    explicit AutocastBf16(bool on) : m_on(on)
-    {
-        if (!m_on)
-            return;
-        m_wasEnabled = at::autocast::is_cpu_enabled();
-        m_previousType = at::autocast::get_autocast_cpu_dtype();
-        at::autocast::set_cpu_enabled(true);
-        at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
-    }
-    ~AutocastBf16()
-    {
-        if (!m_on)
-            return;
-        at::autocast::clear_cache();
-        at::autocast::set_cpu_enabled(m_wasEnabled);
-        at::autocast::set_autocast_cpu_dtype(m_previousType);
-    }
-    AutocastBf16(const AutocastBf16 &) = delete;
-    AutocastBf16 &operator=(const AutocastBf16 &) = delete;
-
-private:
-    bool m_on;
-    bool m_wasEnabled = false;
-    at::ScalarType m_previousType = at::kBFloat16;
-};
-
 } // namespace
 
 torch::Tensor TorchSegmenter::preprocess(const cv::Mat &bgr, const cv::Size &inputSize) const
@@ -90,6 +56,8 @@ torch::Tensor TorchSegmenter::preprocess(const cv::Mat &bgr, const cv::Size &inp
         const double beta = -m_spec.mean[c] / m_spec.std[c];
         channels[2 - c].convertTo(dst, CV_32F, alpha, beta);
     }
+    if (m_bfloat16)
+        return input.to(m_device, torch::kBFloat16).contiguous(at::MemoryFormat::ChannelsLast);
     return m_device.is_cpu() ? input : input.to(m_device);
 }
 
@@ -115,9 +83,8 @@ torch::Tensor TorchSegmenter::infer(const torch::Tensor &input)
 }
 
 TorchSegmenter::TorchSegmenter(torch::jit::Module module, torch::Device device, ModelSpec spec,
-                               bool autocastBf16)
-    : m_module(std::move(module)), m_device(device), m_spec(std::move(spec)),
-      m_autocastBf16(autocastBf16)
+                               bool bfloat16)
+    : m_module(std::move(module)), m_device(device), m_spec(std::move(spec)), m_bfloat16(bfloat16)
 {}
 
 QString TorchSegmenter::device() const
@@ -139,7 +106,6 @@ Segmenter::Run TorchSegmenter::run(const cv::Mat &bgr, const cv::Size &inputSize
         const torch::Tensor input = preprocess(bgr, inputSize);
         result.preprocessMs = msSince(timer);
         timer.restart();
-        const AutocastBf16 autocast(m_autocastBf16);
         const torch::Tensor prob = infer(input);
         result.probability =
             cv::Mat(int(prob.size(0)), int(prob.size(1)), CV_32FC1, prob.data_ptr<float>()).clone();

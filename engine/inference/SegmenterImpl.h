@@ -11,9 +11,8 @@ namespace clearcut::inference {
 class TorchSegmenter final : public Segmenter
 {
 public:
-    // autocastBf16: run under CPU autocast to bfloat16 (see Precision).
-    TorchSegmenter(torch::jit::Module module, torch::Device device, ModelSpec spec,
-                   bool autocastBf16);
+    // bfloat16: the module's weights are bfloat16 and channels-last; inputs are made so too.
+    TorchSegmenter(torch::jit::Module module, torch::Device device, ModelSpec spec, bool bfloat16);
 
     const ModelSpec &spec() const override { return m_spec; }
     QString device() const override;
@@ -30,7 +29,7 @@ private:
     torch::jit::Module m_module;
     torch::Device m_device;
     ModelSpec m_spec;
-    bool m_autocastBf16;
+    bool m_bfloat16;
 };
 
 } // namespace clearcut::inference

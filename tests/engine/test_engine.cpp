@@ -16,6 +16,8 @@
 #include <opencv2/core.hpp>
 
 using namespace clearcut;
+
+Q_DECLARE_METATYPE(clearcut::inference::Precision)
 using test::SyntheticModel;
 
 namespace {
@@ -94,6 +96,7 @@ class TestEngine : public QObject
 private Q_SLOTS:
     void initTestCase();
     void loadEmitsStagesInOrderEndingAtOne();
+    void modelInfoDescribesTheLoad_data();
     void modelInfoDescribesTheLoad();
     void requestBeforeReadyIsServedAfterReady();
     void segmentsKnownMask_data();
@@ -146,20 +149,42 @@ void TestEngine::loadEmitsStagesInOrderEndingAtOne()
     QCOMPARE(log.events.last(), QStringLiteral("ready"));
 }
 
+void TestEngine::modelInfoDescribesTheLoad_data()
+{
+    QTest::addColumn<inference::Precision>("precision");
+    QTest::addColumn<QString>("expectedPrecision");
+    QTest::addColumn<QString>("expectedOptimization");
+    QTest::newRow("float32") << inference::Precision::Float32 << QStringLiteral("float32")
+                             << QStringLiteral("frozen + optimize_for_inference");
+    // bfloat16 runs unfrozen: freezing bought no speed there (see ModelLoader).
+    QTest::newRow("bfloat16") << inference::Precision::BFloat16 << QStringLiteral("bfloat16")
+                              << QStringLiteral("none");
+}
+
 void TestEngine::modelInfoDescribesTheLoad()
 {
+    QFETCH(inference::Precision, precision);
+    QFETCH(QString, expectedPrecision);
+    QFETCH(QString, expectedOptimization);
     EngineThread thread;
     EventLog log(thread.engine());
-    queueLoad(thread.engine(), m_good);
+    inference::LoadOptions options;
+    options.precision = precision;
+    queueLoad(thread.engine(), m_good, options);
     QTRY_VERIFY_WITH_TIMEOUT(log.events.contains(QStringLiteral("ready")), 30000);
     QCOMPARE(log.ready.name, QStringLiteral("good"));
     QCOMPARE(log.ready.path, m_good);
     QCOMPARE(log.ready.device, QStringLiteral("cpu"));
     QCOMPARE(log.ready.inputSize, QSize(64, 64));
     QVERIFY(!log.ready.blas.isEmpty());
-    QVERIFY(log.ready.optimization.contains(QLatin1String("frozen")));
+    QCOMPARE(log.ready.precision, expectedPrecision);
+    QCOMPARE(log.ready.optimization, expectedOptimization);
     QVERIFY(log.ready.readyMs > 0);
     QVERIFY(log.ready.totalMs >= log.ready.readMs + log.ready.loadMs);
+
+    // And it segments: the synthetic model's mask survives the precision.
+    queueSegment(thread.engine(), requestFor(7));
+    QTRY_VERIFY_WITH_TIMEOUT(!log.results.isEmpty(), 30000);
 }
 
 void TestEngine::requestBeforeReadyIsServedAfterReady()
