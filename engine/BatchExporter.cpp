@@ -203,6 +203,7 @@ WriteOutcome postAndWrite(const BatchOptions &options, const std::atomic_bool &c
         encode.format = options.format;
         encode.quality = options.quality;
         encode.webpLossless = options.webpLossless;
+        encode.leastCpu = true; // inference has the cores: total CPU time is the batch's pace
         outcome.error = ImageIO::writeImageAtomic(output, image, encode);
     }
     outcome.encodeMs = msSince(timer);

@@ -18,7 +18,8 @@ namespace {
 constexpr int kBlock = 8;
 constexpr int kWideKernelBlocks = 11; // 88 px
 constexpr int kNarrowRadius = 3;      // the second pass: a 7x7 box at full resolution
-constexpr int kBandRows = 64;         // the narrow pass works band by band, in parallel
+constexpr int kBandRows = 64;         // the narrow pass works band by band, in parallel,
+constexpr int kTileColumns = 256;     // and tile by tile within a band
 constexpr float kEps = 1e-5f;
 // From this mask value up, a pixel keeps the photo's colour: the estimate would differ from it by
 // (1 - a) times a mix of colours, under 1% (~2 levels). ISNet's masks top out at 254 (the
@@ -207,106 +208,116 @@ void estimateInto(const cv::Mat &photoBgr, const cv::Mat &mask, cv::Mat &out)
             }
             if (last < 0)
                 continue;
-            // The band's semi-transparent columns plus the narrow box's reach.
-            const cv::Rect region(
-                cv::Point(std::max(0, first - r), std::max(0, y0 - r)),
-                cv::Point(std::min(width, last + 1 + r), std::min(height, y1 + r)));
-            cv::Mat alpha(region.size(), CV_32FC1), fgA(region.size(), CV_32FC3),
-                bgA(region.size(), CV_32FC3);
+            // Tile by tile across the band's semi-transparent columns, so that a tile's seven
+            // float maps stay in the core's cache between the passes over them.
+            for (int tx0 = first; tx0 <= last; tx0 += kTileColumns) {
+                const int tx1 = std::min(last + 1, tx0 + kTileColumns);
+                // Output columns [tx0, tx1) plus the narrow box's reach.
+                const cv::Rect region(
+                    cv::Point(std::max(0, tx0 - r), std::max(0, y0 - r)),
+                    cv::Point(std::min(width, tx1 + r), std::min(height, y1 + r)));
+                cv::Mat alpha(region.size(), CV_32FC1), fgA(region.size(), CV_32FC3),
+                    bgA(region.size(), CV_32FC3);
 
-            // The wide means at full resolution over the region: bilinear with block centres at
-            // kBlock * (j + 0.5), which is cv::resize's convention for an integer factor. A
-            // block of margin where there is one keeps the region's edges interpolating between
-            // the right neighbours; at the image's edges resize clamps to the edge block. The
-            // upsampled blocks always cover the region: they reach one block past its last pixel.
-            const int blockCols = wide.foreground.cols, blockRows = wide.foreground.rows;
-            const cv::Rect blocks(
-                cv::Point(std::max(0, region.x / kBlock - 1), std::max(0, region.y / kBlock - 1)),
-                cv::Point(std::min(blockCols, (region.br().x - 1) / kBlock + 2),
-                          std::min(blockRows, (region.br().y - 1) / kBlock + 2)));
-            cv::Mat fgWide, bgWide;
-            const cv::Size upSize(blocks.width * kBlock, blocks.height * kBlock);
-            cv::resize(wide.foreground(blocks), fgWide, upSize, 0, 0, cv::INTER_LINEAR);
-            cv::resize(wide.background(blocks), bgWide, upSize, 0, 0, cv::INTER_LINEAR);
-            const cv::Point offset(region.x - blocks.x * kBlock, region.y - blocks.y * kBlock);
-            // First-pass foreground F1 = Fw + a (I - a Fw - (1-a) Bw) from the wide means,
-            // then the narrow pass's inputs F1*a and Bw*(1-a): flat loops over the row's
-            // samples, with the alpha spread over the channels first, so they vectorise.
-            const int samples = 3 * region.width;
-            alpha3.resize(size_t(samples));
-            for (int ry = 0; ry < region.height; ++ry) {
-                const int y = region.y + ry;
-                const float *fw = fgWide.ptr<float>(offset.y + ry) + 3 * offset.x;
-                const float *bw = bgWide.ptr<float>(offset.y + ry) + 3 * offset.x;
-                const uchar *p = photoBgr.ptr<uchar>(y) + 3 * region.x;
-                const uchar *m = mask.ptr<uchar>(y) + region.x;
-                float *al = alpha.ptr<float>(ry);
-                float *fa = fgA.ptr<float>(ry);
-                float *ba = bgA.ptr<float>(ry);
-                float *a3 = alpha3.data();
-                for (int rx = 0; rx < region.width; ++rx) {
-                    const float a = m[rx] * (1.0f / 255.0f);
-                    al[rx] = a;
-                    a3[3 * rx] = a3[3 * rx + 1] = a3[3 * rx + 2] = a;
-                }
-                for (int i = 0; i < samples; ++i) {
-                    const float a = a3[i];
-                    const float f = std::min(
-                        255.0f,
-                        std::max(0.0f, fw[i] + a * (float(p[i]) - a * fw[i] - (1.0f - a) * bw[i])));
-                    fa[i] = f * a;
-                    ba[i] = bw[i] * (1.0f - a);
-                }
-            }
-
-            const cv::Size kernel(2 * r + 1, 2 * r + 1);
-            cv::blur(alpha, alpha, kernel);
-            cv::blur(fgA, fgA, kernel);
-            cv::blur(bgA, bgA, kernel);
-
-            // F = Fb + a (I - a Fb - (1-a) Bb) over each row's semi-transparent span, computed
-            // for every sample of the span (vectorised) and stored where 0 < m < kOpaqueColour.
-            for (int y = y0; y < y1; ++y) {
-                const RowSpan &span = spans[size_t(y)];
-                if (span.last < 0)
-                    continue;
-                const int ry = y - region.y;
-                const int rx0 = span.first - region.x;
-                const int count = span.last - span.first + 1;
-                const uchar *p = photoBgr.ptr<uchar>(y) + 3 * span.first;
-                const uchar *m = mask.ptr<uchar>(y) + span.first;
-                const float *al = alpha.ptr<float>(ry) + rx0;
-                const float *fa = fgA.ptr<float>(ry) + 3 * rx0;
-                const float *ba = bgA.ptr<float>(ry) + 3 * rx0;
-                float *a3 = alpha3.data();
-                toF3.resize(size_t(3 * count));
-                toB3.resize(size_t(3 * count));
-                result.resize(size_t(3 * count));
-                for (int x = 0; x < count; ++x) {
-                    const float a = m[x] * (1.0f / 255.0f);
-                    const float toF = 1.0f / (al[x] + kEps);
-                    const float toB = 1.0f / (1.0f - al[x] + kEps);
-                    for (int c = 0; c < 3; ++c) {
-                        a3[3 * x + c] = a;
-                        toF3[size_t(3 * x + c)] = toF;
-                        toB3[size_t(3 * x + c)] = toB;
+                // The wide means at full resolution over the region: bilinear with block centres at
+                // kBlock * (j + 0.5), which is cv::resize's convention for an integer factor. A
+                // block of margin where there is one keeps the region's edges interpolating between
+                // the right neighbours; at the image's edges resize clamps to the edge block. The
+                // upsampled blocks always cover the region: they reach one block past its last
+                // pixel.
+                const int blockCols = wide.foreground.cols, blockRows = wide.foreground.rows;
+                const cv::Rect blocks(
+                    cv::Point(std::max(0, region.x / kBlock - 1),
+                              std::max(0, region.y / kBlock - 1)),
+                    cv::Point(std::min(blockCols, (region.br().x - 1) / kBlock + 2),
+                              std::min(blockRows, (region.br().y - 1) / kBlock + 2)));
+                cv::Mat fgWide, bgWide;
+                const cv::Size upSize(blocks.width * kBlock, blocks.height * kBlock);
+                cv::resize(wide.foreground(blocks), fgWide, upSize, 0, 0, cv::INTER_LINEAR);
+                cv::resize(wide.background(blocks), bgWide, upSize, 0, 0, cv::INTER_LINEAR);
+                const cv::Point offset(region.x - blocks.x * kBlock, region.y - blocks.y * kBlock);
+                // First-pass foreground F1 = Fw + a (I - a Fw - (1-a) Bw) from the wide means,
+                // then the narrow pass's inputs F1*a and Bw*(1-a): flat loops over the row's
+                // samples, with the alpha spread over the channels first, so they vectorise.
+                const int samples = 3 * region.width;
+                alpha3.resize(size_t(samples));
+                for (int ry = 0; ry < region.height; ++ry) {
+                    const int y = region.y + ry;
+                    const float *fw = fgWide.ptr<float>(offset.y + ry) + 3 * offset.x;
+                    const float *bw = bgWide.ptr<float>(offset.y + ry) + 3 * offset.x;
+                    const uchar *p = photoBgr.ptr<uchar>(y) + 3 * region.x;
+                    const uchar *m = mask.ptr<uchar>(y) + region.x;
+                    float *al = alpha.ptr<float>(ry);
+                    float *fa = fgA.ptr<float>(ry);
+                    float *ba = bgA.ptr<float>(ry);
+                    float *a3 = alpha3.data();
+                    for (int rx = 0; rx < region.width; ++rx) {
+                        const float a = m[rx] * (1.0f / 255.0f);
+                        al[rx] = a;
+                        a3[3 * rx] = a3[3 * rx + 1] = a3[3 * rx + 2] = a;
+                    }
+                    for (int i = 0; i < samples; ++i) {
+                        const float a = a3[i];
+                        const float f =
+                            std::min(255.0f, std::max(0.0f, fw[i] + a * (float(p[i]) - a * fw[i] -
+                                                                         (1.0f - a) * bw[i])));
+                        fa[i] = f * a;
+                        ba[i] = bw[i] * (1.0f - a);
                     }
                 }
-                const float *tf = toF3.data(), *tb = toB3.data();
-                uchar *res = result.data();
-                for (int i = 0; i < 3 * count; ++i) {
-                    const float a = a3[i];
-                    const float fb = fa[i] * tf[i];
-                    const float bb = ba[i] * tb[i];
-                    const float f = fb + a * (float(p[i]) - a * fb - (1.0f - a) * bb);
-                    res[i] = uchar(std::min(255.0f, std::max(0.0f, f)) + 0.5f);
-                }
-                uchar *o = out.ptr<uchar>(y) + n * span.first;
-                for (int x = 0; x < count; ++x) {
-                    if (m[x] == 0 || m[x] >= kOpaqueColour)
+
+                const cv::Size kernel(2 * r + 1, 2 * r + 1);
+                cv::blur(alpha, alpha, kernel);
+                cv::blur(fgA, fgA, kernel);
+                cv::blur(bgA, bgA, kernel);
+
+                // F = Fb + a (I - a Fb - (1-a) Bb) over each row's semi-transparent span, computed
+                // for every sample of the span (vectorised) and stored where 0 < m < kOpaqueColour.
+                for (int y = y0; y < y1; ++y) {
+                    const RowSpan &span = spans[size_t(y)];
+                    if (span.last < 0)
                         continue;
-                    for (int c = 0; c < 3; ++c)
-                        o[n * x + c] = res[3 * x + c];
+                    const int xs = std::max(span.first, tx0), xe = std::min(span.last, tx1 - 1);
+                    if (xs > xe)
+                        continue;
+                    const int ry = y - region.y;
+                    const int rx0 = xs - region.x;
+                    const int count = xe - xs + 1;
+                    const uchar *p = photoBgr.ptr<uchar>(y) + 3 * xs;
+                    const uchar *m = mask.ptr<uchar>(y) + xs;
+                    const float *al = alpha.ptr<float>(ry) + rx0;
+                    const float *fa = fgA.ptr<float>(ry) + 3 * rx0;
+                    const float *ba = bgA.ptr<float>(ry) + 3 * rx0;
+                    float *a3 = alpha3.data();
+                    toF3.resize(size_t(3 * count));
+                    toB3.resize(size_t(3 * count));
+                    result.resize(size_t(3 * count));
+                    for (int x = 0; x < count; ++x) {
+                        const float a = m[x] * (1.0f / 255.0f);
+                        const float toF = 1.0f / (al[x] + kEps);
+                        const float toB = 1.0f / (1.0f - al[x] + kEps);
+                        for (int c = 0; c < 3; ++c) {
+                            a3[3 * x + c] = a;
+                            toF3[size_t(3 * x + c)] = toF;
+                            toB3[size_t(3 * x + c)] = toB;
+                        }
+                    }
+                    const float *tf = toF3.data(), *tb = toB3.data();
+                    uchar *res = result.data();
+                    for (int i = 0; i < 3 * count; ++i) {
+                        const float a = a3[i];
+                        const float fb = fa[i] * tf[i];
+                        const float bb = ba[i] * tb[i];
+                        const float f = fb + a * (float(p[i]) - a * fb - (1.0f - a) * bb);
+                        res[i] = uchar(std::min(255.0f, std::max(0.0f, f)) + 0.5f);
+                    }
+                    uchar *o = out.ptr<uchar>(y) + n * xs;
+                    for (int x = 0; x < count; ++x) {
+                        if (m[x] == 0 || m[x] >= kOpaqueColour)
+                            continue;
+                        for (int c = 0; c < 3; ++c)
+                            o[n * x + c] = res[3 * x + c];
+                    }
                 }
             }
         }

@@ -467,7 +467,9 @@ QByteArray encode(const cv::Mat &img, const EncodeOptions &options, QString *err
         pixels = Compositor::flattenOnto(img, cv::Vec3b(255, 255, 255));
 
     if (format == QLatin1String("png"))
-        return PngWriter::encode(pixels, options.pngCompression, error);
+        return PngWriter::encode(pixels, options.pngCompression, error,
+                                 options.leastCpu ? PngWriter::Effort::LeastCpu
+                                                  : PngWriter::Effort::Soonest);
 
     std::vector<int> params;
     if (format == QLatin1String("jpg")) {

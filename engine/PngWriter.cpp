@@ -4,11 +4,13 @@
 #include <opencv2/core/utility.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <libdeflate.h>
 #include <zlib.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <memory>
 #include <new>
 #include <vector>
 
@@ -60,6 +62,25 @@ void toFileOrder(const cv::Mat &img, int y, uchar *row)
     }
 }
 
+// Rows [y0, y1) Up-filtered into out (rowBytes + 1 bytes a row): each byte minus the one above,
+// the row above the first being zero.
+void filterRows(const cv::Mat &img, int y0, int y1, uchar *out)
+{
+    const size_t rowBytes = size_t(img.cols) * size_t(img.channels());
+    std::vector<uchar> previous(rowBytes, 0), current(rowBytes);
+    if (y0 > 0)
+        toFileOrder(img, y0 - 1, previous.data());
+    for (int y = y0; y < y1; ++y) {
+        toFileOrder(img, y, current.data());
+        uchar *row = out + (rowBytes + 1) * size_t(y - y0);
+        row[0] = 2; // Up
+        const uchar *cur = current.data(), *prev = previous.data();
+        for (size_t i = 0; i < rowBytes; ++i)
+            row[i + 1] = uchar(cur[i] - prev[i]);
+        current.swap(previous);
+    }
+}
+
 struct Strip
 {
     std::vector<uchar> deflated; // raw deflate, ended by a sync flush (the last one: finished)
@@ -73,19 +94,8 @@ struct Strip
 void encodeStrip(const cv::Mat &img, int y0, int y1, int level, bool last, Strip &strip)
 {
     const size_t rowBytes = size_t(img.cols) * size_t(img.channels());
-    std::vector<uchar> previous(rowBytes, 0), current(rowBytes);
     std::vector<uchar> filtered((rowBytes + 1) * size_t(y1 - y0));
-    if (y0 > 0)
-        toFileOrder(img, y0 - 1, previous.data());
-    for (int y = y0; y < y1; ++y) {
-        toFileOrder(img, y, current.data());
-        uchar *out = filtered.data() + (rowBytes + 1) * size_t(y - y0);
-        out[0] = 2; // Up
-        const uchar *cur = current.data(), *prev = previous.data();
-        for (size_t i = 0; i < rowBytes; ++i)
-            out[i + 1] = uchar(cur[i] - prev[i]);
-        current.swap(previous);
-    }
+    filterRows(img, y0, y1, filtered.data());
     strip.filteredBytes = filtered.size();
     strip.adler = adler32(1, filtered.data(), uInt(filtered.size()));
 
@@ -110,21 +120,34 @@ void encodeStrip(const cv::Mat &img, int y0, int y1, int level, bool last, Strip
     strip.failed = !complete;
 }
 
-} // namespace
+// Signature and IHDR.
+QByteArray pngStart(const cv::Mat &img, qsizetype reserve)
+{
+    QByteArray out;
+    out.reserve(reserve);
+    out.append("\x89PNG\r\n\x1a\n", 8);
+    QByteArray header;
+    putBigEndian(header, quint32(img.cols));
+    putBigEndian(header, quint32(img.rows));
+    const int channels = img.channels();
+    const char colourType = channels == 1 ? 0 : channels == 3 ? 2 : 6;
+    const char rest[5] = {8, colourType, 0, 0, 0}; // depth, colour, deflate, adaptive, no interlace
+    header.append(rest, 5);
+    putChunk(out, "IHDR", reinterpret_cast<const uchar *>(header.constData()),
+             size_t(header.size()));
+    return out;
+}
 
-QByteArray encode(const cv::Mat &img, int level, QString *error)
+constexpr qsizetype kFraming = 8 + 25 + 12; // signature, IHDR, IEND
+
+QByteArray encodeInStrips(const cv::Mat &img, int level, QString *error)
 {
     auto fail = [&](const QString &message) {
         if (error)
             *error = message;
         return QByteArray();
     };
-    const int channels = img.channels();
-    if (img.empty() || img.depth() != CV_8U || channels == 2 || channels > 4 || img.dims != 2)
-        return fail(QStringLiteral("the PNG encoder takes 8-bit grey, BGR or BGRA images"));
-    level = std::clamp(level, 0, 9);
-
-    const size_t rowBytes = size_t(img.cols) * size_t(channels);
+    const size_t rowBytes = size_t(img.cols) * size_t(img.channels());
     const int rowsPerStrip = int(std::clamp<size_t>(kStripBytes / (rowBytes + 1), 1, img.rows));
     const int stripCount = (img.rows + rowsPerStrip - 1) / rowsPerStrip;
     std::vector<Strip> strips;
@@ -149,26 +172,16 @@ QByteArray encode(const cv::Mat &img, int level, QString *error)
     if (std::any_of(strips.begin(), strips.end(), [](const Strip &s) { return s.failed; }))
         return fail(QStringLiteral("the PNG encoder (zlib) failed"));
 
-    // Signature, IHDR, the IDATs (12 bytes of framing each), IEND.
-    qsizetype total = 8 + 25 + 14 + 16 + 12;
+    // The IDATs: the zlib header, one a strip, the Adler-32 (12 bytes of framing each).
+    qsizetype total = kFraming + 14 + 16;
     for (const Strip &s : strips)
         total += qsizetype(s.deflated.size()) + 12;
     QByteArray out;
     try {
-        out.reserve(total);
+        out = pngStart(img, total);
     } catch (const std::bad_alloc &) {
         return fail(QStringLiteral("not enough memory to encode the PNG"));
     }
-    out.append("\x89PNG\r\n\x1a\n", 8);
-
-    QByteArray header;
-    putBigEndian(header, quint32(img.cols));
-    putBigEndian(header, quint32(img.rows));
-    const char colourType = channels == 1 ? 0 : channels == 3 ? 2 : 6;
-    const char rest[5] = {8, colourType, 0, 0, 0}; // depth, colour, deflate, adaptive, no interlace
-    header.append(rest, 5);
-    putChunk(out, "IHDR", reinterpret_cast<const uchar *>(header.constData()),
-             size_t(header.size()));
 
     // The zlib header (32K window; FLEVEL says how hard the encoder tried), then the strips, then
     // the Adler-32 of all filtered bytes, each in an IDAT of its own: a decoder joins them.
@@ -187,6 +200,63 @@ QByteArray encode(const cv::Mat &img, int level, QString *error)
              size_t(trailer.size()));
     putChunk(out, "IEND", nullptr, 0);
     return out;
+}
+
+QByteArray encodeWhole(const cv::Mat &img, int level, QString *error)
+{
+    auto fail = [&](const QString &message) {
+        if (error)
+            *error = message;
+        return QByteArray();
+    };
+    const size_t filteredSize = (size_t(img.cols) * size_t(img.channels()) + 1) * size_t(img.rows);
+    std::unique_ptr<libdeflate_compressor, decltype(&libdeflate_free_compressor)> compressor(
+        libdeflate_alloc_compressor(level), &libdeflate_free_compressor);
+    if (!compressor)
+        return fail(QStringLiteral("not enough memory to encode the PNG"));
+    QByteArray out;
+    try {
+        std::vector<uchar> filtered(filteredSize);
+        filterRows(img, 0, img.rows, filtered.data());
+        const size_t bound = libdeflate_zlib_compress_bound(compressor.get(), filteredSize);
+        out = pngStart(img, kFraming + 12 + qsizetype(bound));
+        // One IDAT, deflated in place: its length goes in once it is known.
+        const qsizetype chunkAt = out.size();
+        out.resize(chunkAt + 8 + qsizetype(bound));
+        std::memcpy(out.data() + chunkAt + 4, "IDAT", 4);
+        const size_t deflated =
+            libdeflate_zlib_compress(compressor.get(), filtered.data(), filteredSize,
+                                     reinterpret_cast<uchar *>(out.data()) + chunkAt + 8, bound);
+        if (deflated == 0)
+            return fail(QStringLiteral("the PNG encoder (libdeflate) failed"));
+        out.resize(chunkAt + 8 + qsizetype(deflated));
+        const quint32 length = quint32(deflated);
+        const char lengthBytes[4] = {char(length >> 24), char(length >> 16), char(length >> 8),
+                                     char(length)};
+        std::memcpy(out.data() + chunkAt, lengthBytes, 4);
+        const uLong crc = crc32(0, reinterpret_cast<const Bytef *>(out.constData() + chunkAt + 4),
+                                uInt(deflated + 4));
+        putBigEndian(out, quint32(crc));
+    } catch (const std::bad_alloc &) {
+        return fail(QStringLiteral("not enough memory to encode the PNG"));
+    }
+    putChunk(out, "IEND", nullptr, 0);
+    return out;
+}
+
+} // namespace
+
+QByteArray encode(const cv::Mat &img, int level, QString *error, Effort effort)
+{
+    const int channels = img.channels();
+    if (img.empty() || img.depth() != CV_8U || channels == 2 || channels > 4 || img.dims != 2) {
+        if (error)
+            *error = QStringLiteral("the PNG encoder takes 8-bit grey, BGR or BGRA images");
+        return {};
+    }
+    level = std::clamp(level, 0, 9);
+    return effort == Effort::LeastCpu ? encodeWhole(img, level, error)
+                                      : encodeInStrips(img, level, error);
 }
 
 } // namespace clearcut::PngWriter

@@ -26,7 +26,7 @@ as_root() {
 packages=(
     build-essential cmake pkg-config
     qt6-base-dev qt6-image-formats-plugins libgl-dev
-    libtorch-dev libopencv-dev zlib1g-dev
+    libtorch-dev libopencv-dev zlib1g-dev libdeflate-dev
     libtcmalloc-minimal4         # keeps LibTorch's freed activations for reuse: 1024 inference 2.3 s -> 1.7 s
     libopenblas0-openmp          # BLAS at ~60 GFLOP/s instead of the reference BLAS's 3.7
     python3-torch python3-onnx python3-numpy python3-pil  # model conversion and parity checks

@@ -13,6 +13,7 @@
 using namespace clearcut;
 
 Q_DECLARE_METATYPE(cv::Mat)
+Q_DECLARE_METATYPE(clearcut::PngWriter::Effort)
 
 namespace {
 
@@ -58,6 +59,7 @@ void TestPngWriter::readsBackExactly_data()
     QTest::addColumn<int>("height");
     QTest::addColumn<int>("channels");
     QTest::addColumn<int>("level");
+    QTest::addColumn<PngWriter::Effort>("effort");
     const QList<QSize> sizes = {{1, 1}, {7, 3}, {1, 700}, {3001, 1}, {1500, 1000}, {2100, 1700}};
     for (const QSize &size : sizes)
         for (int channels : {1, 3, 4})
@@ -65,8 +67,12 @@ void TestPngWriter::readsBackExactly_data()
                 // The largest size only at the fast level: it is there for the many-strip split.
                 if (size.width() == 2100 && level != 1)
                     continue;
-                QTest::addRow("%dx%d c%d l%d", size.width(), size.height(), channels, level)
-                    << size.width() << size.height() << channels << level;
+                QTest::addRow("%dx%d c%d l%d strips", size.width(), size.height(), channels, level)
+                    << size.width() << size.height() << channels << level
+                    << PngWriter::Effort::Soonest;
+                QTest::addRow("%dx%d c%d l%d whole", size.width(), size.height(), channels, level)
+                    << size.width() << size.height() << channels << level
+                    << PngWriter::Effort::LeastCpu;
             }
 }
 
@@ -76,9 +82,10 @@ void TestPngWriter::readsBackExactly()
     QFETCH(int, height);
     QFETCH(int, channels);
     QFETCH(int, level);
+    QFETCH(PngWriter::Effort, effort);
     const cv::Mat img = testImage(width, height, channels);
     QString error;
-    const QByteArray png = PngWriter::encode(img, level, &error);
+    const QByteArray png = PngWriter::encode(img, level, &error, effort);
     QVERIFY2(!png.isEmpty(), qPrintable(error));
     QVERIFY(error.isEmpty());
     const cv::Mat back = decode(png);
@@ -114,9 +121,11 @@ void TestPngWriter::encodesAView()
     const cv::Mat whole = testImage(640, 480, 4);
     const cv::Mat view = whole(cv::Rect(13, 7, 301, 222));
     QVERIFY(!view.isContinuous());
-    const cv::Mat back = decode(PngWriter::encode(view, 1));
-    QCOMPARE(back.size(), view.size());
-    QCOMPARE(cv::norm(back, view, cv::NORM_INF), 0.0);
+    for (const auto effort : {PngWriter::Effort::Soonest, PngWriter::Effort::LeastCpu}) {
+        const cv::Mat back = decode(PngWriter::encode(view, 1, nullptr, effort));
+        QCOMPARE(back.size(), view.size());
+        QCOMPARE(cv::norm(back, view, cv::NORM_INF), 0.0);
+    }
 }
 
 void TestPngWriter::compressesFlatImages()
@@ -124,7 +133,9 @@ void TestPngWriter::compressesFlatImages()
     // 16 MB of transparent pixels: if the strips were stored rather than deflated this fails.
     const cv::Mat empty(2000, 2000, CV_8UC4, cv::Scalar::all(0));
     for (int level : {1, 6}) {
-        const QByteArray png = PngWriter::encode(empty, level);
+        const QByteArray png = PngWriter::encode(empty, level, nullptr,
+                                                 level == 1 ? PngWriter::Effort::Soonest
+                                                            : PngWriter::Effort::LeastCpu);
         QVERIFY(!png.isEmpty());
         QVERIFY2(png.size() < 200'000, qPrintable(QString::number(png.size())));
         QCOMPARE(cv::countNonZero(decode(png).reshape(1)), 0);
