@@ -2,10 +2,11 @@
 // them to PNG with clearcut-cli, and prints photos/minute, peak RSS, where the time went, and the
 // batch's wall time per photo against one 1024x1024 inference measured in the same run.
 //
-//   batch_bench [--count N] [--noise SIGMA] [--work DIR] [--keep] [--cli PATH]
+//   batch_bench [--count N] [--noise SIGMA] [--precision P] [--work DIR] [--keep] [--cli PATH]
 //
 // --noise adds Gaussian grain: an upscaled small photo is smoother than a real 24 MP one, and
-// PNG encodes it faster than it would a real photo.
+// PNG encodes it faster than it would a real photo. --precision goes to clearcut-cli for both the
+// batch and the single inference (auto, float32, bfloat16).
 //
 // The goal: peak RSS < 1.5 GB for 100 photos, wall time per photo <= 1.35x one inference.
 
@@ -143,6 +144,7 @@ int main(int argc, char *argv[])
     int count = 10;
     int noise = 0;
     QString work;
+    QString precision = QStringLiteral("auto");
     bool keep = false;
     QString cli = QStringLiteral(CLEARCUT_CLI);
     const QStringList args = app.arguments();
@@ -151,6 +153,8 @@ int main(int argc, char *argv[])
             count = args[++i].toInt();
         else if (args[i] == QLatin1String("--noise") && i + 1 < args.size())
             noise = args[++i].toInt();
+        else if (args[i] == QLatin1String("--precision") && i + 1 < args.size())
+            precision = args[++i];
         else if (args[i] == QLatin1String("--work") && i + 1 < args.size())
             work = args[++i];
         else if (args[i] == QLatin1String("--cli") && i + 1 < args.size())
@@ -158,9 +162,8 @@ int main(int argc, char *argv[])
         else if (args[i] == QLatin1String("--keep"))
             keep = true;
         else {
-            std::fprintf(stderr,
-                         "usage: batch_bench [--count N] [--noise SIGMA] [--work DIR] [--keep] "
-                         "[--cli PATH]\n");
+            std::fprintf(stderr, "usage: batch_bench [--count N] [--noise SIGMA] [--precision P] "
+                                 "[--work DIR] [--keep] [--cli PATH]\n");
             return 2;
         }
     }
@@ -238,7 +241,8 @@ int main(int argc, char *argv[])
         runCli(cli,
                {QStringLiteral("-s"), single, QStringLiteral("-d"),
                 dir.filePath(QStringLiteral("single-out")), QStringLiteral("-t"),
-                QStringLiteral("map"), QStringLiteral("--timings"), QStringLiteral("-q")},
+                QStringLiteral("map"), QStringLiteral("--precision"), precision,
+                QStringLiteral("--timings"), QStringLiteral("-q")},
                dir.filePath(QStringLiteral("single.err")));
     std::vector<double> inferMs;
     for (const QJsonValue &v : reference.timings.value(QStringLiteral("images")).toArray())
@@ -251,11 +255,12 @@ int main(int argc, char *argv[])
     }
 
     const QString report = dir.filePath(QStringLiteral("report.json"));
-    const ChildRun batch = runCli(cli,
-                                  {QStringLiteral("-s"), photos, QStringLiteral("-d"), out,
-                                   QStringLiteral("-f"), QStringLiteral("png"),
-                                   QStringLiteral("--report"), report, QStringLiteral("--timings")},
-                                  dir.filePath(QStringLiteral("batch.err")));
+    const ChildRun batch =
+        runCli(cli,
+               {QStringLiteral("-s"), photos, QStringLiteral("-d"), out, QStringLiteral("-f"),
+                QStringLiteral("png"), QStringLiteral("--precision"), precision,
+                QStringLiteral("--report"), report, QStringLiteral("--timings")},
+               dir.filePath(QStringLiteral("batch.err")));
     QFile reportFile(report);
     const QJsonObject summary = reportFile.open(QIODevice::ReadOnly)
                                     ? QJsonDocument::fromJson(reportFile.readAll()).object()
@@ -275,8 +280,9 @@ int main(int argc, char *argv[])
     const StageMeans stages = stageMeans(batch.timings);
 
     std::printf("\nclearcut-cli, %d photos 6000x4000 JPEG (grain sigma %d) -> PNG (rgba, "
-                "compression 1), %d cores\n",
-                count, noise, int(sysconf(_SC_NPROCESSORS_ONLN)));
+                "compression 1), %d cores, inference in %s\n",
+                count, noise, int(sysconf(_SC_NPROCESSORS_ONLN)),
+                qPrintable(model.value(QStringLiteral("precision")).toString()));
     std::printf("  wall time, whole process:      %8.1f s (model load %.1f s of it)\n",
                 batch.wallMs / 1000, readyMs / 1000);
     std::printf("  wall time, model ready -> end: %8.1f s\n", batchMs / 1000);
