@@ -52,14 +52,16 @@ void WarmupBar::showReady(const ModelInfo &info)
     m_retry->hide();
     m_choose->hide();
     const QString threads = info.threads == 1 ? tr("1 thread") : tr("%1 threads").arg(info.threads);
-    m_label->setText(tr("● ready — %1, %2, %3").arg(info.name, info.device.toUpper(), threads));
-    m_label->setToolTip(tr("Loaded in %1 ms (read %2, load %3, optimise %4, warm-up %5)\nBLAS: %6")
-                            .arg(info.totalMs)
-                            .arg(info.readMs)
-                            .arg(info.loadMs)
-                            .arg(info.optimizeMs)
-                            .arg(info.warmupMs)
-                            .arg(info.blas));
+    m_label->setText(tr("● ready — %1, %2, %3, %4")
+                         .arg(info.name, info.device.toUpper(), threads, info.precision));
+    m_label->setToolTip(
+        tr("Loaded in %1 ms (read %2, load %3, optimise %4, warm-up %5)\nGraph: %6\nBLAS: %7")
+            .arg(info.totalMs)
+            .arg(info.readMs)
+            .arg(info.loadMs)
+            .arg(info.optimizeMs)
+            .arg(info.warmupMs)
+            .arg(info.optimization, info.blas));
 }
 
 void WarmupBar::showFailed(const QString &reason)
