@@ -255,8 +255,13 @@ QByteArray encode(const cv::Mat &img, int level, QString *error, Effort effort)
         return {};
     }
     level = std::clamp(level, 0, 9);
-    return effort == Effort::LeastCpu ? encodeWhole(img, level, error)
-                                      : encodeInStrips(img, level, error);
+    // The whole-image path holds the filtered image and a buffer as large: past ~100 MP of RGBA
+    // that is more memory than the CPU it saves is worth.
+    constexpr double kWholeImageBytes = 400.0 * (1 << 20);
+    const double filteredBytes = double(img.cols) * channels * img.rows;
+    return effort == Effort::LeastCpu && filteredBytes <= kWholeImageBytes
+               ? encodeWhole(img, level, error)
+               : encodeInStrips(img, level, error);
 }
 
 } // namespace clearcut::PngWriter

@@ -18,7 +18,8 @@ enum class Effort
     Soonest,
     // The least CPU time in all: one thread, libdeflate over the whole image, ~25% less CPU than
     // zlib and ~14% smaller, for a batch, whose other cores are busy with the next photo. Holds
-    // the whole filtered image (4 bytes a pixel for RGBA) while it works.
+    // the whole filtered image (4 bytes a pixel for RGBA) while it works, so images over 400 MB
+    // of samples take the strips instead.
     LeastCpu
 };
 
