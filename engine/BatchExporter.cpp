@@ -145,10 +145,12 @@ struct WriteOutcome
     double encodeMs = 0;
 };
 
-// Mask, composite and atomic write of one photo, on the encode thread.
+// Mask, composite and atomic write of one photo, on the encode thread. morePhotos: others are
+// still being decoded or inferred, so the cores are busy and the encoder should spend the least
+// CPU in all; the last photo (or a lone one) has the machine to itself and encodes on all cores.
 WriteOutcome postAndWrite(const BatchOptions &options, const std::atomic_bool &cancel,
                           EncodeCache &cache, const QString &output, const cv::Mat &bgr,
-                          const cv::Mat &probability)
+                          const cv::Mat &probability, bool morePhotos)
 {
     WriteOutcome outcome;
     if (cancel.load()) {
@@ -203,7 +205,7 @@ WriteOutcome postAndWrite(const BatchOptions &options, const std::atomic_bool &c
         encode.format = options.format;
         encode.quality = options.quality;
         encode.webpLossless = options.webpLossless;
-        encode.leastCpu = true; // inference has the cores: total CPU time is the batch's pace
+        encode.leastCpu = morePhotos;
         outcome.error = ImageIO::writeImageAtomic(output, image, encode);
     }
     outcome.encodeMs = msSince(timer);
@@ -624,11 +626,15 @@ void BatchExporter::onSegmented(const SegmentResult &result)
     item.timings.preprocessMs = result.preprocessMs;
     item.timings.inferMs = result.inferMs;
     ++run->writing;
+    const bool morePhotos =
+        run->next < run->inputs.size() ||
+        std::any_of(run->items.begin(), run->items.end(),
+                    [](const auto &entry) { return entry.second.stage != Item::Stage::Writing; });
 
     m_encodePool.start([this, run, index, output = item.output, bgr = std::move(item.bgr),
-                        probability = result.probability]() mutable {
-        const WriteOutcome outcome =
-            postAndWrite(run->options, *run->cancel, run->encodeCache, output, *bgr, *probability);
+                        probability = result.probability, morePhotos]() mutable {
+        const WriteOutcome outcome = postAndWrite(run->options, *run->cancel, run->encodeCache,
+                                                  output, *bgr, *probability, morePhotos);
         bgr.reset();
         probability.reset();
         releaseFreedMemory();
