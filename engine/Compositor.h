@@ -34,8 +34,8 @@ cv::Mat flattenOnto(const cv::Mat &bgra, const cv::Vec3b &colourRgb);
 // The building blocks, public for tests and benchmarks.
 
 // Approximate foreground colours (Forte & Pitie's two-pass "blur fusion"), so semi-transparent
-// edges such as hair do not carry the old background's colour. Only pixels with 0 < alpha < 255
-// are estimated; opaque pixels keep the photo's colour and transparent ones become 0.
+// edges such as hair do not carry the old background's colour. Only pixels with 0 < mask < 253
+// are estimated; (nearly) opaque pixels keep the photo's colour and transparent ones become 0.
 cv::Mat estimateForeground(const cv::Mat &photoBgr, const cv::Mat &mask);
 
 // fg*a + bg*(1-a) per channel, rounded; exact at a = 0 and a = 255.

@@ -19,7 +19,8 @@ enum class Optimization
 {
     None,   // run the module as saved
     Freeze, // torch::jit::freeze: weights become constants, attribute lookups fold away
-    Full    // freeze + optimize_for_inference (oneDNN convolutions with pre-packed weights)
+    Full    // the fastest form: float32, freeze + optimize_for_inference (oneDNN convolutions with
+            // pre-packed weights); bfloat16, the module as it is (freezing gained nothing there)
 };
 
 // The arithmetic convolutions and matrix multiplies run in.
