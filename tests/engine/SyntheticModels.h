@@ -15,6 +15,7 @@ enum class SyntheticModel
     Logits,          // logits: +8 where red > 128, -8 elsewhere (needs sigmoid)
     WrongShape,      // returns the 3-channel input unchanged
     Throws,          // fails inside forward (an impossible reshape)
+    Float32Only,     // RedIsForeground through an op with no bfloat16 kernel (a determinant)
 };
 
 // Writes <dir>/<name>.pt and <dir>/<name>.json (input fixed at size x size, ISNet normalisation)

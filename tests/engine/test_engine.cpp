@@ -98,6 +98,7 @@ private Q_SLOTS:
     void loadEmitsStagesInOrderEndingAtOne();
     void modelInfoDescribesTheLoad_data();
     void modelInfoDescribesTheLoad();
+    void autoPrecisionFallsBackToFloat32();
     void requestBeforeReadyIsServedAfterReady();
     void segmentsKnownMask_data();
     void segmentsKnownMask();
@@ -185,6 +186,34 @@ void TestEngine::modelInfoDescribesTheLoad()
     // And it segments: the synthetic model's mask survives the precision.
     queueSegment(thread.engine(), requestFor(7));
     QTRY_VERIFY_WITH_TIMEOUT(!log.results.isEmpty(), 30000);
+}
+
+void TestEngine::autoPrecisionFallsBackToFloat32()
+{
+    // bfloat16 is Auto's speed choice, not a requirement: a model that cannot run in it loads in
+    // float32 (where the CPU has no native bfloat16, Auto is float32 to begin with).
+    const QString model = test::writeSyntheticModel(m_dir.path(), QStringLiteral("float32only"),
+                                                    SyntheticModel::Float32Only);
+    EngineThread thread;
+    EventLog log(thread.engine());
+    queueLoad(thread.engine(), model);
+    QTRY_VERIFY_WITH_TIMEOUT(log.events.contains(QStringLiteral("ready")) ||
+                                 log.events.contains(QStringLiteral("failed")),
+                             30000);
+    QVERIFY2(log.events.contains(QStringLiteral("ready")), qPrintable(log.events.join(' ')));
+    QCOMPARE(log.ready.precision, QStringLiteral("float32"));
+    queueSegment(thread.engine(), requestFor(9));
+    QTRY_VERIFY_WITH_TIMEOUT(!log.results.isEmpty(), 30000);
+
+    // Asked for explicitly, bfloat16 is not silently replaced: the load fails and says why.
+    EngineThread strict;
+    EventLog strictLog(strict.engine());
+    inference::LoadOptions options;
+    options.precision = inference::Precision::BFloat16;
+    queueLoad(strict.engine(), model, options);
+    QTRY_VERIFY_WITH_TIMEOUT(strictLog.events.contains(QStringLiteral("failed")), 30000);
+    QVERIFY2(strictLog.failure.contains(QLatin1String("float32only.pt")),
+             qPrintable(strictLog.failure));
 }
 
 void TestEngine::requestBeforeReadyIsServedAfterReady()
