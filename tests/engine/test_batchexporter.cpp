@@ -26,9 +26,8 @@
 #include <memory>
 
 #ifdef Q_OS_UNIX
-#include <csignal>
-#include <sys/resource.h>
-#include <sys/wait.h>
+#include "ChildProcess.h"
+
 #include <unistd.h>
 #endif
 
@@ -199,13 +198,7 @@ void TestBatchExporter::initTestCase()
     const QString childDir = m_dir.filePath(QStringLiteral("diskfull"));
     QVERIFY(QDir().mkpath(childDir));
     m_diskFullDestination = QDir(childDir).filePath(QStringLiteral("out"));
-    int pipeFds[2];
-    QCOMPARE(pipe(pipeFds), 0);
-    const pid_t child = fork();
-    QVERIFY(child >= 0);
-    if (child == 0) {
-        close(pipeFds[0]);
-        alarm(120); // a hung child must not hang the test
+    const test::ChildOutcome child = test::runInChild([&] {
         const QString model = test::writeSyntheticModel(childDir, QStringLiteral("model"),
                                                         SyntheticModel::RedIsForeground);
         // A photo small enough that its output fits under the limit, and two that do not.
@@ -222,9 +215,7 @@ void TestBatchExporter::initTestCase()
             QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
         if (ready.isEmpty())
             _exit(3);
-        std::signal(SIGXFSZ, SIG_IGN);
-        const rlimit limit{16384, 16384};
-        setrlimit(RLIMIT_FSIZE, &limit);
+        test::limitFileSize(16384);
         BatchExporter exporter(thread.engine());
         QSignalSpy finished(&exporter, &BatchExporter::finished);
         exporter.start(
@@ -233,21 +224,10 @@ void TestBatchExporter::initTestCase()
             rgbaTo(m_diskFullDestination));
         if (!finished.wait(60000))
             _exit(4);
-        const QByteArray json =
-            QJsonDocument(finished.first().first().value<BatchSummary>().toJson()).toJson();
-        const ssize_t written = write(pipeFds[1], json.constData(), size_t(json.size()));
-        _exit(written == json.size() ? 0 : 5);
-    }
-    close(pipeFds[1]);
-    QByteArray report;
-    char buffer[4096];
-    for (ssize_t n; (n = read(pipeFds[0], buffer, sizeof buffer)) > 0;)
-        report.append(buffer, qsizetype(n));
-    close(pipeFds[0]);
-    int status = 0;
-    QCOMPARE(waitpid(child, &status, 0), child);
-    m_diskFullStatus = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    m_diskFullReport = QString::fromUtf8(report);
+        return QJsonDocument(finished.first().first().value<BatchSummary>().toJson()).toJson();
+    });
+    m_diskFullStatus = child.status;
+    m_diskFullReport = QString::fromUtf8(child.output);
 #endif
 
     const QString model = test::writeSyntheticModel(m_dir.path(), QStringLiteral("model"),

@@ -14,10 +14,9 @@
 #include <opencv2/imgproc.hpp>
 
 #ifdef Q_OS_UNIX
-#include <csignal>
-#include <sys/resource.h>
+#include "ChildProcess.h"
+
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #endif
 
@@ -600,30 +599,13 @@ void TestImageIO::fullDiskLeavesNoFileBehind()
     const QByteArray bytes = ImageIO::encode(noise, options);
     QVERIFY(bytes.size() > 100'000);
 
-    int pipeFds[2];
-    QCOMPARE(pipe(pipeFds), 0);
-    const pid_t child = fork();
-    QVERIFY(child >= 0);
-    if (child == 0) {
-        close(pipeFds[0]);
-        std::signal(SIGXFSZ, SIG_IGN);
-        const rlimit limit{4096, 4096};
-        setrlimit(RLIMIT_FSIZE, &limit);
-        const QByteArray message = ImageIO::writeImageAtomic(path, noise, options).toUtf8();
-        const ssize_t written = write(pipeFds[1], message.constData(), size_t(message.size()));
-        _exit(written == message.size() ? 0 : 1);
-    }
-    close(pipeFds[1]);
-    QByteArray message;
-    char buffer[512];
-    for (ssize_t n; (n = read(pipeFds[0], buffer, sizeof buffer)) > 0;)
-        message.append(buffer, qsizetype(n));
-    close(pipeFds[0]);
-    int status = 0;
-    QCOMPARE(waitpid(child, &status, 0), child);
-    QVERIFY(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    const test::ChildOutcome child = test::runInChild([&] {
+        test::limitFileSize(4096);
+        return ImageIO::writeImageAtomic(path, noise, options).toUtf8();
+    });
+    QCOMPARE(child.status, 0);
 
-    const QString error = QString::fromUtf8(message);
+    const QString error = QString::fromUtf8(child.output);
     QVERIFY2(error.startsWith(QStringLiteral("cannot write ") + path + QStringLiteral(": ")),
              qPrintable(error));
     QVERIFY2(error.contains(QStringLiteral("File too large")), qPrintable(error));
