@@ -34,28 +34,46 @@ DeviceChoice chooseDevice(DevicePreference preference)
     return {cudaAvailable ? QStringLiteral("cuda:0") : QStringLiteral("cpu"), {}};
 }
 
+const std::vector<std::pair<QByteArray, QByteArray>> &cpuInfo()
+{
+    static const std::vector<std::pair<QByteArray, QByteArray>> entries = [] {
+        std::vector<std::pair<QByteArray, QByteArray>> result;
+#ifdef Q_OS_LINUX
+        QFile file(QStringLiteral("/proc/cpuinfo"));
+        if (file.open(QIODevice::ReadOnly)) {
+            const QList<QByteArray> lines = file.readAll().split('\n');
+            for (const QByteArray &line : lines) {
+                const int colon = line.indexOf(':');
+                if (colon > 0)
+                    result.emplace_back(line.left(colon).trimmed(), line.mid(colon + 1).trimmed());
+            }
+        }
+#endif
+        return result;
+    }();
+    return entries;
+}
+
+QByteArray cpuInfoValue(const QByteArray &key)
+{
+    for (const auto &[k, value] : cpuInfo())
+        if (k == key)
+            return value;
+    return {};
+}
+
 int physicalCoreCount()
 {
-#ifdef Q_OS_LINUX
-    QFile cpuinfo(QStringLiteral("/proc/cpuinfo"));
-    if (cpuinfo.open(QIODevice::ReadOnly)) {
-        QSet<QByteArray> cores;
-        QByteArray physicalId;
-        const QList<QByteArray> lines = cpuinfo.readAll().split('\n');
-        for (const QByteArray &line : lines) {
-            const int colon = line.indexOf(':');
-            if (colon < 0)
-                continue;
-            const QByteArray key = line.left(colon).trimmed();
-            if (key == "physical id")
-                physicalId = line.mid(colon + 1).trimmed();
-            else if (key == "core id")
-                cores.insert(physicalId + '/' + line.mid(colon + 1).trimmed());
-        }
-        if (!cores.isEmpty())
-            return int(cores.size());
+    QSet<QByteArray> cores;
+    QByteArray physicalId;
+    for (const auto &[key, value] : cpuInfo()) {
+        if (key == "physical id")
+            physicalId = value;
+        else if (key == "core id")
+            cores.insert(physicalId + '/' + value);
     }
-#endif
+    if (!cores.isEmpty())
+        return int(cores.size());
     return std::max(1, QThread::idealThreadCount());
 }
 
@@ -83,19 +101,8 @@ QString blasDescription()
 
 bool cpuHasNativeBf16()
 {
-#ifdef Q_OS_LINUX
-    QFile cpuinfo(QStringLiteral("/proc/cpuinfo"));
-    if (!cpuinfo.open(QIODevice::ReadOnly))
-        return false;
-    const QList<QByteArray> lines = cpuinfo.readAll().split('\n');
-    for (const QByteArray &line : lines) {
-        if (!line.startsWith("flags"))
-            continue;
-        const QList<QByteArray> flags = line.mid(line.indexOf(':') + 1).simplified().split(' ');
-        return flags.contains("avx512_bf16") || flags.contains("amx_bf16");
-    }
-#endif
-    return false;
+    const QList<QByteArray> flags = cpuInfoValue("flags").split(' ');
+    return flags.contains("avx512_bf16") || flags.contains("amx_bf16");
 }
 
 QString torchVersion()

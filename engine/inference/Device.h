@@ -4,7 +4,11 @@
 
 #include "engine/Types.h"
 
+#include <QByteArray>
 #include <QString>
+
+#include <utility>
+#include <vector>
 
 namespace clearcut::inference {
 
@@ -18,6 +22,11 @@ struct DeviceChoice
 // Auto: CUDA when this LibTorch was built with it and a GPU is present, else CPU. A cheap probe:
 // no model is loaded to find out.
 DeviceChoice chooseDevice(DevicePreference preference);
+
+// /proc/cpuinfo as (key, value) pairs in file order, read once; empty where there is none.
+const std::vector<std::pair<QByteArray, QByteArray>> &cpuInfo();
+// The first value of a /proc/cpuinfo key ("model name", "flags"), or empty.
+QByteArray cpuInfoValue(const QByteArray &key);
 
 // Physical cores (not SMT siblings): inference is compute bound and hyper-threads only contend.
 int physicalCoreCount();

@@ -7,7 +7,6 @@
 #include <c10/core/InferenceMode.h>
 
 #include <QElapsedTimer>
-#include <QFile>
 
 #include <algorithm>
 #include <vector>
@@ -18,26 +17,13 @@ namespace {
 constexpr int kWarmupRuns = 2;
 constexpr int kTimedRuns = 5;
 
-QString cpuModelName()
-{
-    QFile cpuinfo(QStringLiteral("/proc/cpuinfo"));
-    if (!cpuinfo.open(QIODevice::ReadOnly))
-        return QStringLiteral("unknown");
-    const QList<QByteArray> lines = cpuinfo.readAll().split('\n');
-    for (const QByteArray &line : lines) {
-        const int colon = line.indexOf(':');
-        if (colon > 0 && line.left(colon).trimmed() == "model name")
-            return QString::fromUtf8(line.mid(colon + 1).trimmed());
-    }
-    return QStringLiteral("unknown");
-}
-
 } // namespace
 
 HardwareReport probeHardware(int threads)
 {
     HardwareReport report;
-    report.cpu = cpuModelName();
+    const QByteArray model = cpuInfoValue("model name");
+    report.cpu = model.isEmpty() ? QStringLiteral("unknown") : QString::fromUtf8(model);
     report.torch = torchVersion();
     try {
         report.threads = configureThreads(threads);
