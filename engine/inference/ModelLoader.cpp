@@ -223,8 +223,10 @@ ModelLoader::Outcome ModelLoader::load(const QString &path, const LoadOptions &o
     progress(LoadStage::Optimizing, 1.0);
 
     // Warming up: one small run pays for the first call's one-off costs (operator dispatch
-    // set-up, oneDNN initialisation; measured: without it the first 1024x1024 photo took 1.1x the
-    // steady time, with it 1.0x; a 32x32 run costs ~80 ms, 64x64 ~115 ms). Traced fixed-size models
+    // set-up, oneDNN initialisation; measured in float32: without it the first 1024x1024 photo
+    // took 1.1x the steady time, with it 1.0x; a 32x32 run costs ~80 ms, ~160 ms in bfloat16,
+    // whose first full-size photo still takes ~1.1x: oneDNN builds its kernels per shape, and a
+    // larger warm-up, 64 to 256, did not lower that). Traced fixed-size models
     // must run at their own size. The run also proves the model's output has the shape we need.
     progress(LoadStage::WarmingUp, 0.0);
     auto segmenter = std::make_unique<TorchSegmenter>(std::move(module), torchDevice, *spec, bf16);
