@@ -1,5 +1,6 @@
 #include "ModelSpec.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -164,16 +165,44 @@ cv::Size ModelSpec::inputSizeFor(const cv::Size &photo, const SegmentOptions &op
             roundToMultiple(photo.height * f, multiple)};
 }
 
+QStringList defaultModelCandidates()
+{
+    const QString file = QStringLiteral("isnet.pt");
+    const QString dir = qEnvironmentVariable("CLEARCUT_MODEL_DIR");
+    if (!dir.isEmpty())
+        return {QDir(dir).filePath(file)};
+
+    // Not QStandardPaths::AppLocalDataLocation: it depends on the QCoreApplication's names,
+    // and the CLI, the GUI and the tests must all find the same file.
+    const QString user = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
+    QStringList result{user + QStringLiteral("/ClearCut/models/") + file};
+    // The installed data folders: XDG_DATA_DIRS on Linux (/usr/share when unset).
+    for (const QString &data :
+         QStandardPaths::standardLocations(QStandardPaths::GenericDataLocation)) {
+        if (data != user)
+            result << data + QStringLiteral("/clearcut/models/") + file;
+    }
+    // Installs that keep their data beside the program: Windows' install folder, a package
+    // tree unpacked anywhere, a macOS bundle's Resources.
+    if (QCoreApplication::instance()) {
+        const QDir exe(QCoreApplication::applicationDirPath());
+        result << QDir::cleanPath(exe.filePath(QStringLiteral("../share/clearcut/models/") + file));
+#ifdef Q_OS_MACOS
+        result << QDir::cleanPath(exe.filePath(QStringLiteral("../Resources/models/") + file));
+#endif
+    }
+    result.removeDuplicates();
+    return result;
+}
+
 QString defaultModelPath()
 {
-    QString dir = qEnvironmentVariable("CLEARCUT_MODEL_DIR");
-    if (dir.isEmpty()) {
-        // Not QStandardPaths::AppLocalDataLocation: it depends on the QCoreApplication's names,
-        // and the CLI, the GUI and the tests must all find the same file.
-        dir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
-              QStringLiteral("/ClearCut/models");
+    const QStringList candidates = defaultModelCandidates();
+    for (const QString &candidate : candidates) {
+        if (QFileInfo(candidate).isFile())
+            return candidate;
     }
-    return QDir(dir).filePath(QStringLiteral("isnet.pt"));
+    return candidates.constFirst(); // where setup installs it, for the message that it is missing
 }
 
 } // namespace clearcut

@@ -6,6 +6,7 @@
 #include "Types.h"
 
 #include <QString>
+#include <QStringList>
 
 #include <opencv2/core/types.hpp>
 
@@ -53,8 +54,14 @@ struct ModelSpec
     cv::Size inputSizeFor(const cv::Size &photo, const SegmentOptions &options) const;
 };
 
-// Where setup puts the default model (~/.local/share/ClearCut/models/isnet.pt on Linux);
-// CLEARCUT_MODEL_DIR overrides the folder.
+// Where the default model (isnet.pt) is looked for, in order: the folder CLEARCUT_MODEL_DIR
+// names (then nowhere else); the user's model folder, where setup puts it
+// (~/.local/share/ClearCut/models on Linux); each installed data folder's clearcut/models
+// (XDG_DATA_DIRS on Linux: /usr/share/clearcut/models for the package); <program>/../share/
+// clearcut/models (and, on macOS, the bundle's Resources/models).
+QStringList defaultModelCandidates();
+
+// The first candidate that exists; the user's folder when none does.
 QString defaultModelPath();
 
 } // namespace clearcut

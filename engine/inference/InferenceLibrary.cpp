@@ -21,13 +21,19 @@ QStringList candidates()
     const QString fromEnv = qEnvironmentVariable("CLEARCUT_INFERENCE_LIBRARY");
     if (!fromEnv.isEmpty())
         result << fromEnv;
+    // Relative to the executable only, never a build path: the build tree keeps it beside the
+    // executables, an install in its private library folder, wherever the tree was unpacked.
     const QString name = QStringLiteral("clearcut_inference");
     if (QCoreApplication::instance()) {
         const QDir exe(QCoreApplication::applicationDirPath());
-        result << exe.filePath(name) << exe.filePath(QStringLiteral("../lib/") + name)
-               << exe.filePath(QStringLiteral("../lib/clearcut/") + name);
+        result << exe.filePath(name)
+               << exe.filePath(QStringLiteral(CLEARCUT_INFERENCE_INSTALL_DIR "/") + name);
+#ifdef Q_OS_MACOS
+        result << exe.filePath(QStringLiteral("../Frameworks/") + name);
+#endif
+    } else {
+        result << name; // the loader's own search path
     }
-    result << QStringLiteral(CLEARCUT_INFERENCE_BUILD_DIR "/") + name;
     return result;
 }
 

@@ -23,8 +23,8 @@ struct InferenceApi
 inline constexpr int kInferenceAbiVersion = 2;
 
 // Loads the library the first time (searching CLEARCUT_INFERENCE_LIBRARY, then next to the
-// executable, then ../lib and ../lib/clearcut, then the build tree) and keeps it for the process's
-// life. Returns null with *error set when it cannot be loaded.
+// executable, then the install's private library folder relative to it, e.g. ../lib/clearcut)
+// and keeps it for the process's life. Returns null with *error set when it cannot be loaded.
 const InferenceApi *inferenceApi(QString *error);
 
 } // namespace clearcut::inference

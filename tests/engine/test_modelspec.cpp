@@ -2,6 +2,7 @@
 
 #include "engine/ModelSpec.h"
 
+#include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
@@ -22,6 +23,7 @@ private Q_SLOTS:
     void inputSizes_data();
     void inputSizes();
     void defaultModelPathHonoursOverride();
+    void defaultModelIsSearchedUserFirstThenInstalledFolders();
 };
 
 void TestModelSpec::parsesIsnetSidecar()
@@ -147,6 +149,42 @@ void TestModelSpec::defaultModelPathHonoursOverride()
     QCOMPARE(defaultModelPath(), QStringLiteral("/tmp/clearcut-models/isnet.pt"));
     qunsetenv("CLEARCUT_MODEL_DIR");
     QVERIFY(defaultModelPath().endsWith(QLatin1String("/ClearCut/models/isnet.pt")));
+}
+
+void TestModelSpec::defaultModelIsSearchedUserFirstThenInstalledFolders()
+{
+    QTemporaryDir root;
+    QVERIFY(root.isValid());
+    const QString user = root.filePath(QStringLiteral("home/.local/share"));
+    const QString first = root.filePath(QStringLiteral("opt/share"));
+    const QString second = root.filePath(QStringLiteral("usr/share"));
+    qunsetenv("CLEARCUT_MODEL_DIR");
+    qputenv("XDG_DATA_HOME", user.toUtf8());
+    qputenv("XDG_DATA_DIRS", (first + QLatin1Char(':') + second).toUtf8());
+    const auto place = [](const QString &dir) {
+        QVERIFY(QDir().mkpath(dir));
+        QFile file(dir + QStringLiteral("/isnet.pt"));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        QVERIFY(file.write("model") == 5);
+    };
+    const QString userModel = user + QStringLiteral("/ClearCut/models/isnet.pt");
+    const QString secondModel = second + QStringLiteral("/clearcut/models/isnet.pt");
+
+    const QStringList candidates = defaultModelCandidates();
+    QCOMPARE(
+        candidates.mid(0, 3),
+        QStringList({userModel, first + QStringLiteral("/clearcut/models/isnet.pt"), secondModel}));
+    // None installed: the user's folder, so the message names where setup puts it.
+    QCOMPARE(defaultModelPath(), userModel);
+
+    place(second + QStringLiteral("/clearcut/models"));
+    QCOMPARE(defaultModelPath(), secondModel);
+
+    place(user + QStringLiteral("/ClearCut/models"));
+    QCOMPARE(defaultModelPath(), userModel);
+
+    qunsetenv("XDG_DATA_HOME");
+    qunsetenv("XDG_DATA_DIRS");
 }
 
 QTEST_APPLESS_MAIN(TestModelSpec)
