@@ -25,13 +25,19 @@ as_root() {
 # --- system packages -------------------------------------------------------------------------
 packages=(
     build-essential cmake pkg-config
-    qt6-base-dev qt6-image-formats-plugins libgl-dev
+    qt6-base-dev qt6-image-formats-plugins qt6-qpa-plugins libgl-dev
+    qt6-tools-dev qt6-l10n-tools help2man   # translations (lupdate/lrelease), man pages
     libtorch-dev libopencv-dev zlib1g-dev libdeflate-dev
     libtcmalloc-minimal4         # keeps LibTorch's freed activations for reuse: 1024 inference 2.3 s -> 1.7 s
     libopenblas0-openmp          # BLAS at ~60 GFLOP/s instead of the reference BLAS's 3.7
     python3-torch python3-onnx python3-numpy python3-pil  # model conversion and parity checks
     xvfb xauth imagemagick       # GUI tests and screenshots under a virtual display
 )
+# Packaging and its checks (tools/package.sh and the `packaging` test): dpkg-shlibdeps needs
+# file; the packages are checked with lintian, desktop-file-validate and appstreamcli.
+if [ "$with_tests" -eq 1 ]; then
+    packages+=(dpkg-dev file lintian desktop-file-utils appstream)
+fi
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -64,7 +70,9 @@ fi
 # --- build -------------------------------------------------------------------------------------
 step "build"
 if [ ! -f "$root/build/CMakeCache.txt" ]; then
-    cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release
+    # /usr as for a Debian package: the inference library's private folder is then
+    # lib/<multiarch>/clearcut (tools/package.sh makes the packages from this build).
+    cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr
 fi
 cmake --build "$root/build" -j "$(nproc)"
 echo "ClearCut is built: $root/build/bin/clearcut, $root/build/bin/clearcut-cli"

@@ -1,15 +1,22 @@
 #include "AboutDialog.h"
 
+#include "IconSet.h"
+
 #include <QApplication>
 #include <QClipboard>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QGuiApplication>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QScreen>
 #include <QVBoxLayout>
 #include <QtGlobal>
 
 #include <opencv2/core/version.hpp>
+
+#include <algorithm>
 
 #ifndef CLEARCUT_VERSION
 #define CLEARCUT_VERSION "unknown"
@@ -24,10 +31,14 @@ QString orDefault(const QString &value, const QString &fallback)
     return value.isEmpty() ? fallback : value;
 }
 
+// Library strings can be long (a BLAS build's configuration, a CUDA device name): they wrap
+// within the dialog's width instead of widening it.
 QLabel *valueLabel(const QString &text, QWidget *parent)
 {
     auto *label = new QLabel(text, parent);
     label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    label->setWordWrap(true);
+    label->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     return label;
 }
 
@@ -47,7 +58,17 @@ AboutDialog::AboutDialog(const AboutInfo &given, QWidget *parent) : QDialog(pare
     const QString blas = orDefault(info.blas, none);
 
     setWindowTitle(tr("About ClearCut"));
-    setMinimumWidth(440);
+    setWindowIcon(appIcon());
+    // Wide enough for the provenance to read as a paragraph, never wider than the screen.
+    int width = 520;
+    if (const QScreen *screen = parent ? parent->screen() : QGuiApplication::primaryScreen())
+        width = std::min(width, screen->availableGeometry().width() - 40);
+    setFixedWidth(width);
+
+    auto *icon = new QLabel(this);
+    icon->setObjectName(QStringLiteral("appIcon"));
+    icon->setPixmap(appIcon().pixmap(QSize(64, 64), devicePixelRatio()));
+    icon->setAlignment(Qt::AlignTop);
 
     auto *title = new QLabel(tr("ClearCut %1").arg(info.appVersion), this);
     title->setObjectName(QStringLiteral("title"));
@@ -60,7 +81,16 @@ AboutDialog::AboutDialog(const AboutInfo &given, QWidget *parent) : QDialog(pare
         new QLabel(tr("Removes the background from photos, on this computer."), this);
     description->setWordWrap(true);
 
+    auto *heading = new QVBoxLayout;
+    heading->addWidget(title);
+    heading->addWidget(description);
+    auto *top = new QHBoxLayout;
+    top->addWidget(icon);
+    top->addSpacing(12);
+    top->addLayout(heading, 1);
+
     auto *versions = new QFormLayout;
+    versions->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     versions->addRow(tr("Qt:"), valueLabel(info.qtVersion, this));
     versions->addRow(tr("LibTorch:"), valueLabel(torch, this));
     versions->addRow(tr("OpenCV:"), valueLabel(info.openCvVersion, this));
@@ -71,8 +101,8 @@ AboutDialog::AboutDialog(const AboutInfo &given, QWidget *parent) : QDialog(pare
     auto *provenance = new QLabel(
         tr("The default model is ISNet (Qin et al., “Highly Accurate Dichotomous Image "
            "Segmentation”, ECCV 2022). Its weights come from the DIS project by way of the npm "
-           "package @imgly/background-removal-data, licensed AGPL-3.0; "
-           "packaging/MODEL_NOTICE.md has the details."),
+           "package @imgly/background-removal-data, licensed AGPL-3.0; the model package's "
+           "copyright file (packaging/MODEL_NOTICE.md in the source) has the details."),
         this);
     provenance->setObjectName(QStringLiteral("provenance"));
     provenance->setWordWrap(true);
@@ -84,8 +114,7 @@ AboutDialog::AboutDialog(const AboutInfo &given, QWidget *parent) : QDialog(pare
     buttons->button(QDialogButtonBox::Close)->setDefault(true);
 
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(title);
-    layout->addWidget(description);
+    layout->addLayout(top);
     layout->addSpacing(8);
     layout->addLayout(versions);
     layout->addSpacing(8);

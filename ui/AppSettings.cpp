@@ -18,6 +18,7 @@ const QString kOutputFolder = QStringLiteral("output/folder");
 const QString kOutputType = QStringLiteral("output/type");
 const QString kThreshold = QStringLiteral("adjust/threshold");
 const QString kReverse = QStringLiteral("adjust/reverse");
+const QString kTheme = QStringLiteral("appearance/theme");
 
 // An INI value with an unquoted comma (a hand-written "[255,0,0]") reads back as a list.
 QString readString(QSettings &settings, const QString &key)
@@ -88,6 +89,8 @@ AppSettings AppSettings::load(QSettings &settings)
     const QString reverse = readString(settings, kReverse).trimmed().toLower();
     result.adjust.reverse = reverse == QLatin1String("true") || reverse == QLatin1String("1");
 
+    result.theme = themeFromKey(readString(settings, kTheme));
+
     return result;
 }
 
@@ -105,6 +108,7 @@ void AppSettings::save(QSettings &settings) const
     else
         settings.remove(kThreshold);
     settings.setValue(kReverse, adjust.reverse);
+    settings.setValue(kTheme, themeKey(theme));
 }
 
 QString AppSettings::effectiveModelPath() const

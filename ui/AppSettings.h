@@ -4,6 +4,8 @@
 // saved, and the last output type and mask adjustment. Stored with QSettings under readable keys
 // so a hand-edited file still makes sense; anything unreadable falls back to its default.
 
+#include "Theme.h"
+
 #include "engine/MaskRefiner.h"
 #include "engine/OutputType.h"
 #include "engine/Types.h"
@@ -26,6 +28,7 @@ struct AppSettings
     QString outputFolder;                         // empty: the photo's own folder
     OutputType outputType;                        // stored as OutputType::toString()
     MaskAdjust adjust;
+    Theme theme = defaultTheme();
 
     // Missing or unreadable keys give their defaults; never throws.
     static AppSettings load(QSettings &settings);

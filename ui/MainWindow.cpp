@@ -4,8 +4,10 @@
 #include "AdjustPanel.h"
 #include "BatchDialog.h"
 #include "CompareView.h"
+#include "IconSet.h"
 #include "PhotoSession.h"
 #include "PreferencesDialog.h"
+#include "Theme.h"
 #include "WarmupBar.h"
 
 #include "engine/BatchExporter.h"
@@ -135,6 +137,7 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
       m_dropOverlay(new QLabel(this))
 {
     setWindowTitle(tr("ClearCut"));
+    setWindowIcon(appIcon());
     setAcceptDrops(true);
     {
         const auto settings = openSettings();
@@ -207,7 +210,7 @@ void MainWindow::createActions()
     m_saveAction->setShortcut(QKeySequence::Save);
     m_saveAsAction = file->addAction(tr("Save &As…"), this, [this] { save(true); });
     m_saveAsAction->setShortcut(QKeySequence::SaveAs);
-    QAction *batch = file->addAction(tr("&Batch Export…"), this, [this] {
+    m_batchAction = file->addAction(tr("&Batch Export…"), this, [this] {
         QStringList paths; // pasted photos have no file to export from
         for (const quint64 id : m_session->ids())
             if (const PhotoSession::Photo *photo = m_session->photo(id); !photo->path.isEmpty())
@@ -216,7 +219,7 @@ void MainWindow::createActions()
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->show();
     });
-    batch->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_B));
+    m_batchAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_B));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -227,9 +230,9 @@ void MainWindow::createActions()
     m_pasteAction = edit->addAction(tr("&Paste Photo"), this, &MainWindow::paste);
     m_pasteAction->setShortcut(QKeySequence::Paste);
     edit->addSeparator();
-    QAction *preferences = edit->addAction(tr("Pre&ferences…"), this, &MainWindow::showPreferences);
-    preferences->setShortcut(QKeySequence::Preferences);
-    preferences->setMenuRole(QAction::PreferencesRole);
+    m_preferencesAction = edit->addAction(tr("Pre&ferences…"), this, &MainWindow::showPreferences);
+    m_preferencesAction->setShortcut(QKeySequence::Preferences);
+    m_preferencesAction->setMenuRole(QAction::PreferencesRole);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     m_modeGroup = new QActionGroup(this);
@@ -254,16 +257,14 @@ void MainWindow::createActions()
     m_actualAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
-    QAction *about = help->addAction(tr("&About ClearCut"), this, &MainWindow::showAbout);
-    about->setMenuRole(QAction::AboutRole);
+    m_aboutAction = help->addAction(tr("&About ClearCut"), this, &MainWindow::showAbout);
+    m_aboutAction->setMenuRole(QAction::AboutRole);
 
     QToolBar *toolbar = addToolBar(tr("Main"));
     toolbar->setObjectName(QStringLiteral("mainToolbar"));
     toolbar->setMovable(false);
     toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    m_openAction->setIcon(QIcon::fromTheme(QStringLiteral("document-open")));
-    m_saveAction->setIcon(QIcon::fromTheme(QStringLiteral("document-save")));
-    m_copyAction->setIcon(QIcon::fromTheme(QStringLiteral("edit-copy")));
+    applyIcons();
     toolbar->addAction(m_openAction);
     toolbar->addAction(m_saveAction);
     toolbar->addAction(m_copyAction);
@@ -272,6 +273,32 @@ void MainWindow::createActions()
     toolbar->addSeparator();
     toolbar->addAction(m_fitAction);
     toolbar->addAction(m_actualAction);
+}
+
+void MainWindow::applyIcons()
+{
+    const QList<QAction *> modes = m_modeGroup->actions();
+    const std::pair<QAction *, const char *> icons[] = {
+        {m_openAction, "document-open"},      {m_saveAction, "document-save"},
+        {m_saveAsAction, "document-save"},    {m_batchAction, "batch-export"},
+        {m_copyAction, "edit-copy"},          {m_pasteAction, "edit-paste"},
+        {m_preferencesAction, "preferences"}, {m_aboutAction, "help-about"},
+        {modes.value(0), "view-split"},       {modes.value(1), "view-original"},
+        {modes.value(2), "view-result"},      {m_fitAction, "zoom-fit"},
+        {m_actualAction, "zoom-actual"},
+    };
+    for (const auto &[action, name] : icons) {
+        if (action)
+            action->setIcon(actionIcon(QLatin1String(name), palette()));
+    }
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    // A theme change repaints the glyphs in the new text colour.
+    if (event->type() == QEvent::PaletteChange && m_openAction)
+        applyIcons();
+    QMainWindow::changeEvent(event);
 }
 
 void MainWindow::createLayout()
@@ -440,6 +467,8 @@ void MainWindow::showPreferences()
     m_settings.outputType = before.outputType;
     m_settings.adjust = before.adjust;
     m_settings.save(*openSettings());
+    if (m_settings.theme != before.theme)
+        applyTheme(m_settings.theme);
     m_session->setQuality(m_settings.quality);
     if (m_settings.effectiveModelPath() != before.effectiveModelPath() ||
         m_settings.device != before.device)
@@ -558,7 +587,7 @@ void MainWindow::onPhotoChanged(quint64 id)
     if (!photo->thumbnail.isNull())
         item->setIcon(QIcon(QPixmap::fromImage(photo->thumbnail)));
     else if (photo->state == PhotoSession::State::Failed)
-        item->setIcon(QIcon::fromTheme(QStringLiteral("dialog-error")));
+        item->setIcon(colourIcon(QStringLiteral("dialog-error")));
     if (id == currentId() && !m_view->hasOriginal() && !photo->displayOriginal.isNull())
         showCurrent();
     updateActions();

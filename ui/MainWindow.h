@@ -59,9 +59,11 @@ protected:
     void dropEvent(QDropEvent *event) override;
     void closeEvent(QCloseEvent *event) override;
     bool eventFilter(QObject *watched, QEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
     void createActions();
+    void applyIcons();
     void createLayout();
     void openFiles();
     void paste();
@@ -99,6 +101,9 @@ private:
     QAction *m_saveAsAction = nullptr;
     QAction *m_copyAction = nullptr;
     QAction *m_pasteAction = nullptr;
+    QAction *m_batchAction = nullptr;
+    QAction *m_preferencesAction = nullptr;
+    QAction *m_aboutAction = nullptr;
     QAction *m_fitAction = nullptr;
     QAction *m_actualAction = nullptr;
     QActionGroup *m_modeGroup = nullptr;

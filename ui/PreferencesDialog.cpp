@@ -48,6 +48,7 @@ PreferencesDialog::PreferencesDialog(const AppSettings &current, QWidget *parent
       m_modelBrowse(new QPushButton(this)), m_modelProblem(new QLabel(this)),
       m_device(new QComboBox(this)), m_quality(new QComboBox(this)), m_format(new QComboBox(this)),
       m_folder(new QLineEdit(this)), m_folderBrowse(new QPushButton(this)),
+      m_theme(new QComboBox(this)),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel |
                                          QDialogButtonBox::RestoreDefaults,
                                      this))
@@ -66,6 +67,7 @@ PreferencesDialog::PreferencesDialog(const AppSettings &current, QWidget *parent
     m_folder->setObjectName(QStringLiteral("outputFolder"));
     m_folderBrowse->setObjectName(QStringLiteral("outputFolderBrowse"));
     m_buttons->setObjectName(QStringLiteral("buttons"));
+    m_theme->setObjectName(QStringLiteral("theme"));
 
     // Model
     m_modelDefault->setText(tr("Default (ISNet)"));
@@ -125,6 +127,13 @@ PreferencesDialog::PreferencesDialog(const AppSettings &current, QWidget *parent
     folderRow->addWidget(m_folder, 1);
     folderRow->addWidget(m_folderBrowse);
 
+    // Appearance
+    m_theme->addItem(tr("System"), QVariant::fromValue(int(Theme::System)));
+    m_theme->addItem(tr("Light"), QVariant::fromValue(int(Theme::Light)));
+    m_theme->addItem(tr("Dark"), QVariant::fromValue(int(Theme::Dark)));
+    m_theme->setToolTip(tr("System follows the desktop's colours; without a desktop preference "
+                           "ClearCut is dark."));
+
     auto *form = new QFormLayout;
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     form->setLabelAlignment(Qt::AlignRight | Qt::AlignTop);
@@ -133,6 +142,7 @@ PreferencesDialog::PreferencesDialog(const AppSettings &current, QWidget *parent
     form->addRow(tr("Quality:"), m_quality);
     form->addRow(tr("Default save format:"), formatBox);
     form->addRow(tr("Default save folder:"), folderRow);
+    form->addRow(tr("Theme:"), m_theme);
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
@@ -161,6 +171,7 @@ AppSettings PreferencesDialog::settings() const
     result.quality = Quality(m_quality->currentData().toInt());
     result.outputFormat = m_format->currentData().toString();
     result.outputFolder = QDir::fromNativeSeparators(m_folder->text().trimmed());
+    result.theme = Theme(m_theme->currentData().toInt());
     return result;
 }
 
@@ -174,6 +185,7 @@ void PreferencesDialog::fillFrom(const AppSettings &settings)
     selectData(m_quality, int(settings.quality));
     selectData(m_format, settings.outputFormat);
     m_folder->setText(QDir::toNativeSeparators(settings.outputFolder));
+    selectData(m_theme, int(settings.theme));
     updateModelState();
 }
 

@@ -47,6 +47,7 @@ private:
     QComboBox *m_format;
     QLineEdit *m_folder;
     QPushButton *m_folderBrowse;
+    QComboBox *m_theme;
     QDialogButtonBox *m_buttons;
 };
 

@@ -5,11 +5,14 @@
 #include "ui/MainWindow.h"
 #include "ui/PhotoSession.h"
 
-#include <QCoreApplication>
+#include <QAction>
+#include <QApplication>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QStyle>
 #include <QTimer>
+#include <QToolBar>
 
 #include <cstdio>
 
@@ -65,6 +68,18 @@ void SmokeRun::finish(int exitCode, const QString &error)
     if (!error.isEmpty())
         report.insert(QStringLiteral("error"), error);
     report.insert(QStringLiteral("model_ready_ms"), m_modelReadyMs);
+    // What an installed app must show: its translation, theme and icons from its resources.
+    int toolbarIcons = 0;
+    if (const auto *toolbar = m_window->findChild<QToolBar *>(QStringLiteral("mainToolbar"))) {
+        for (const QAction *action : toolbar->actions())
+            toolbarIcons += action->isSeparator() || action->icon().isNull() ? 0 : 1;
+    }
+    report.insert(QStringLiteral("toolbar_icons"), toolbarIcons);
+    report.insert(QStringLiteral("window_icon"), !m_window->windowIcon().isNull());
+    report.insert(QStringLiteral("translation"), m_translation);
+    report.insert(QStringLiteral("style"), QApplication::style()->name());
+    report.insert(QStringLiteral("window_colour"),
+                  QApplication::palette().color(QPalette::Window).name());
     std::printf("%s\n", QJsonDocument(report).toJson(QJsonDocument::Compact).constData());
     std::fflush(stdout);
     QTimer::singleShot(0, qApp, [exitCode] { QCoreApplication::exit(exitCode); });

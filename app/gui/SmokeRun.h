@@ -22,6 +22,8 @@ class SmokeRun final : public QObject
 public:
     SmokeRun(ui::MainWindow *window, QString image, QString output);
     void start();
+    // Reported in the JSON line, with the theme and the icons the window shows.
+    void setTranslation(const QString &file) { m_translation = file; }
 
 private:
     void finish(int exitCode, const QString &error = {});
@@ -29,6 +31,7 @@ private:
     ui::MainWindow *m_window;
     QString m_image;
     QString m_output;
+    QString m_translation;
     ui::StallProbe m_probe;
     qint64 m_probeStartMs = 0;
     qint64 m_windowShownMs = -1;

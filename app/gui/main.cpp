@@ -1,10 +1,15 @@
 #include "SmokeRun.h"
+#include "Translations.h"
 
 #include "engine/EngineThread.h"
+#include "ui/AppSettings.h"
+#include "ui/IconSet.h"
 #include "ui/MainWindow.h"
+#include "ui/Theme.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QSettings>
 
 #include <cstdio>
 
@@ -14,6 +19,10 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("ClearCut"));
     QApplication::setOrganizationName(QStringLiteral("ClearCut"));
     QApplication::setApplicationVersion(QStringLiteral(CLEARCUT_VERSION));
+    QGuiApplication::setDesktopFileName(QStringLiteral(CLEARCUT_APP_ID));
+    QApplication::setWindowIcon(clearcut::ui::appIcon());
+    const QString translation = clearcut::app::installTranslations(app);
+    clearcut::ui::applyTheme(clearcut::ui::AppSettings::load(*clearcut::ui::openSettings()).theme);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate("main", "Removes photo backgrounds."));
@@ -40,6 +49,7 @@ int main(int argc, char *argv[])
             return 2;
         }
         smokeRun = std::make_unique<clearcut::app::SmokeRun>(&window, args.at(0), args.at(1));
+        smokeRun->setTranslation(translation);
     }
 
     window.show();

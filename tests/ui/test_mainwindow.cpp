@@ -12,6 +12,7 @@
 #include "ui/CompareView.h"
 #include "ui/MainWindow.h"
 #include "ui/PhotoSession.h"
+#include "ui/Theme.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -23,6 +24,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolBar>
 #include <QToolButton>
 
 #include <opencv2/core.hpp>
@@ -81,6 +83,7 @@ private Q_SLOTS:
     void changingTheBackgroundRecompositesWithoutInference();
     void loadFailureShowsRetryAndRetryRecovers();
     void recompositingA12MegapixelPhotoIsQuick();
+    void toolbarIconsComeFromTheAppAndFollowTheTheme();
 
 private:
     void useModel(const QString &path);
@@ -245,6 +248,46 @@ void TestMainWindow::recompositingA12MegapixelPhotoIsQuick()
     }
     // The goal is ~50 ms; assert a bound a busy CI machine still meets.
     QVERIFY2(worst < 1000, qPrintable(QString::number(worst)));
+}
+
+// The brightest opaque pixel's lightness of an icon drawn at 24 px: the glyph's colour.
+static int glyphLightness(const QIcon &icon)
+{
+    const QImage image =
+        icon.pixmap(QSize(24, 24)).toImage().convertToFormat(QImage::Format_ARGB32);
+    int lightness = -1;
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x)
+            if (qAlpha(image.pixel(x, y)) == 255)
+                lightness = std::max(lightness, QColor(image.pixel(x, y)).lightness());
+    return lightness;
+}
+
+void TestMainWindow::toolbarIconsComeFromTheAppAndFollowTheTheme()
+{
+    // No icon theme at all: the icons must come from the app's own resources.
+    QIcon::setThemeName(QStringLiteral("no-such-theme"));
+    EngineThread thread;
+    ui::applyTheme(ui::Theme::Dark);
+    ui::MainWindow window(thread.engine());
+    QVERIFY(!window.windowIcon().isNull());
+    auto *toolbar = window.findChild<QToolBar *>(QStringLiteral("mainToolbar"));
+    QVERIFY(toolbar);
+    int withIcons = 0;
+    for (const QAction *action : toolbar->actions()) {
+        if (action->isSeparator())
+            continue;
+        QVERIFY2(!action->icon().isNull(), qPrintable(action->text()));
+        QVERIFY2(glyphLightness(action->icon()) >= 0, qPrintable(action->text()));
+        ++withIcons;
+    }
+    QCOMPARE(withIcons, 8);
+    const QAction *open = toolbar->actions().constFirst();
+    QVERIFY(glyphLightness(open->icon()) > 180); // light glyphs on the dark theme
+
+    ui::applyTheme(ui::Theme::Light);
+    QTRY_VERIFY(glyphLightness(open->icon()) < 80); // repainted dark for the light theme
+    ui::applyTheme(ui::Theme::Dark);
 }
 
 QTEST_MAIN(TestMainWindow)

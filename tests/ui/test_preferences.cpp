@@ -5,6 +5,7 @@
 #include "ui/AboutDialog.h"
 #include "ui/AppSettings.h"
 #include "ui/PreferencesDialog.h"
+#include "ui/Theme.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -13,7 +14,9 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QScreen>
 #include <QSettings>
+#include <QStyle>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -38,6 +41,7 @@ void compareSettings(const AppSettings &actual, const AppSettings &expected)
                             .arg(actual.outputType.toString(), expected.outputType.toString())));
     QCOMPARE(actual.adjust.threshold, expected.adjust.threshold);
     QCOMPARE(actual.adjust.reverse, expected.adjust.reverse);
+    QCOMPARE(actual.theme, expected.theme);
 }
 
 template <typename T> T *child(QObject *parent, const char *name)
@@ -104,6 +108,7 @@ private Q_SLOTS:
         all.outputType = OutputType::colour(cv::Vec3b(12, 34, 56));
         all.adjust.threshold = 0.25;
         all.adjust.reverse = true;
+        all.theme = Theme::Light;
         QTest::newRow("colour, threshold, reverse") << all;
 
         AppSettings image;
@@ -111,12 +116,14 @@ private Q_SLOTS:
         image.outputFormat = QStringLiteral("tif");
         image.outputType = OutputType::backgroundImage(m_background);
         image.adjust.threshold = std::nullopt;
+        image.theme = Theme::System;
         QTest::newRow("background image, no threshold") << image;
 
         AppSettings zero;
         zero.outputFormat = QStringLiteral("jpg");
         zero.outputType = OutputType::colour(OutputType::kGreen);
         zero.adjust.threshold = 0.0;
+        zero.theme = Theme::Dark;
         QTest::newRow("green, threshold 0") << zero;
 
         AppSettings map;
@@ -156,7 +163,7 @@ private Q_SLOTS:
         QVERIFY(raw.open(QIODevice::WriteOnly));
         raw.write("[model]\ndevice=gpu9\nquality=ultra\n"
                   "[output]\nformat=gif\ntype=/no/such/background.png\n"
-                  "[adjust]\nthreshold=1.5\nreverse=maybe\n");
+                  "[adjust]\nthreshold=1.5\nreverse=maybe\n[appearance]\ntheme=purple\n");
         raw.close();
 
         QSettings file(path, QSettings::IniFormat);
@@ -181,6 +188,51 @@ private Q_SLOTS:
         QCOMPARE(loaded.device, DevicePreference::Cuda);
         QCOMPARE(loaded.outputFormat, QStringLiteral("jpg"));
         QVERIFY(loaded.outputType == OutputType::colour(cv::Vec3b(255, 0, 0)));
+    }
+
+    void theDefaultThemeIsDarkUnlessTheDesktopSaysOtherwise()
+    {
+        // The tests run on the offscreen platform: no desktop, so no preference of its own.
+        const QByteArray desktop = qgetenv("XDG_CURRENT_DESKTOP");
+        const QByteArray platformTheme = qgetenv("QT_QPA_PLATFORMTHEME");
+        qunsetenv("XDG_CURRENT_DESKTOP");
+        qunsetenv("QT_QPA_PLATFORMTHEME");
+        QCOMPARE(defaultTheme(), Theme::Dark);
+        QCOMPARE(AppSettings{}.theme, Theme::Dark);
+        QCOMPARE(themeFromKey(QStringLiteral("purple")), Theme::Dark);
+        if (!desktop.isNull())
+            qputenv("XDG_CURRENT_DESKTOP", desktop);
+        if (!platformTheme.isNull())
+            qputenv("QT_QPA_PLATFORMTHEME", platformTheme);
+    }
+
+    void themesSetTheApplicationsLook()
+    {
+        applyTheme(Theme::Dark);
+        QCOMPARE(QApplication::style()->name().toLower(), QStringLiteral("fusion"));
+        QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 80);
+        QVERIFY(QApplication::palette().color(QPalette::WindowText).lightness() > 180);
+        applyTheme(Theme::Light);
+        QVERIFY(QApplication::palette().color(QPalette::Window).lightness() > 180);
+        QVERIFY(QApplication::palette().color(QPalette::WindowText).lightness() < 80);
+        applyTheme(Theme::System); // back to what the platform gave
+        QVERIFY(QApplication::palette().color(QPalette::Window).lightness() > 180);
+    }
+
+    void dialogEditsTheTheme()
+    {
+        AppSettings current;
+        current.theme = Theme::Dark;
+        PreferencesDialog dialog(current);
+        auto *theme = child<QComboBox>(&dialog, "theme");
+        QCOMPARE(theme->count(), 3);
+        QCOMPARE(Theme(theme->currentData().toInt()), Theme::Dark);
+        selectData(theme, int(Theme::Light));
+        QCOMPARE(dialog.settings().theme, Theme::Light);
+        child<QDialogButtonBox>(&dialog, "buttons")
+            ->button(QDialogButtonBox::RestoreDefaults)
+            ->click();
+        QCOMPARE(dialog.settings().theme, defaultTheme());
     }
 
     void effectiveModelPathPrefersTheCustomOne()
@@ -309,6 +361,37 @@ private Q_SLOTS:
             QVERIFY2(text.contains(expected), qPrintable(expected));
         QVERIFY(dialog.details().contains(QStringLiteral("ClearCut 9.8.7")));
         QVERIFY(dialog.details().contains(QStringLiteral(CV_VERSION)));
+    }
+
+    void aboutDialogWrapsLongLibraryStringsWithinTheScreen()
+    {
+        AboutInfo info;
+        QStringList words;
+        for (int i = 0; i < 60; ++i)
+            words << QStringLiteral("OpenBLAS-0.3.21-DYNAMIC_ARCH-NO_AFFINITY-%1").arg(i);
+        info.blas = words.join(QLatin1Char(' ')); // ~2,700 characters
+        AboutDialog dialog(info);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        const int screenWidth = dialog.screen()->availableGeometry().width();
+        QVERIFY2(dialog.width() <= std::min(520, screenWidth),
+                 qPrintable(QString::number(dialog.width())));
+        const QLabel *blas = nullptr;
+        for (const QLabel *label : dialog.findChildren<QLabel *>())
+            if (label->text() == info.blas)
+                blas = label;
+        QVERIFY(blas);
+        QVERIFY(blas->wordWrap());
+        QVERIFY(blas->geometry().right() <= dialog.contentsRect().right());
+        QVERIFY(blas->height() > 3 * blas->fontMetrics().height()); // wrapped onto many lines
+    }
+
+    void aboutDialogShowsTheAppIcon()
+    {
+        AboutDialog dialog(AboutInfo{});
+        const auto *icon = child<QLabel>(&dialog, "appIcon");
+        QVERIFY(!icon->pixmap().isNull());
+        QVERIFY(!dialog.windowIcon().isNull());
     }
 
     void aboutDialogFillsInTheBuildsVersions()
