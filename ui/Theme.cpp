@@ -2,6 +2,7 @@
 
 #include <QApplication>
 #include <QPalette>
+#include <QProxyStyle>
 #include <QStyle>
 #include <QStyleFactory>
 #include <QStyleHints>
@@ -14,6 +15,22 @@ namespace {
 const QColor kAccent(0x5b, 0x7c, 0xfa);
 
 // What the platform gave before ClearCut changed anything, to go back to for System.
+// Fusion as ClearCut uses it: dialog buttons without the stock check and cross pictures, which
+// look dated next to the app's own glyphs.
+class ClearCutStyle final : public QProxyStyle
+{
+public:
+    ClearCutStyle() : QProxyStyle(QStringLiteral("Fusion")) {}
+
+    int styleHint(StyleHint hint, const QStyleOption *option, const QWidget *widget,
+                  QStyleHintReturn *returnData) const override
+    {
+        if (hint == SH_DialogButtonBox_ButtonsHaveIcons)
+            return 0;
+        return QProxyStyle::styleHint(hint, option, widget, returnData);
+    }
+};
+
 struct PlatformLook
 {
     QString styleName;
@@ -126,11 +143,11 @@ void applyTheme(Theme theme)
         QApplication::setPalette(platform.palette);
         return;
     case Theme::Light:
-        QApplication::setStyle(QStringLiteral("Fusion"));
+        QApplication::setStyle(new ClearCutStyle); // the application owns it
         QApplication::setPalette(lightPalette());
         return;
     case Theme::Dark:
-        QApplication::setStyle(QStringLiteral("Fusion"));
+        QApplication::setStyle(new ClearCutStyle);
         QApplication::setPalette(darkPalette());
         return;
     }

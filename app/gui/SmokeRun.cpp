@@ -10,6 +10,7 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProxyStyle>
 #include <QStyle>
 #include <QTimer>
 #include <QToolBar>
@@ -77,7 +78,10 @@ void SmokeRun::finish(int exitCode, const QString &error)
     report.insert(QStringLiteral("toolbar_icons"), toolbarIcons);
     report.insert(QStringLiteral("window_icon"), !m_window->windowIcon().isNull());
     report.insert(QStringLiteral("translation"), m_translation);
-    report.insert(QStringLiteral("style"), QApplication::style()->name());
+    const QStyle *style = QApplication::style();
+    if (const auto *proxy = qobject_cast<const QProxyStyle *>(style))
+        style = proxy->baseStyle();
+    report.insert(QStringLiteral("style"), style->name());
     report.insert(QStringLiteral("window_colour"),
                   QApplication::palette().color(QPalette::Window).name());
     std::printf("%s\n", QJsonDocument(report).toJson(QJsonDocument::Compact).constData());

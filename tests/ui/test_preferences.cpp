@@ -12,6 +12,7 @@
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProxyStyle>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QScreen>
@@ -209,7 +210,11 @@ private Q_SLOTS:
     void themesSetTheApplicationsLook()
     {
         applyTheme(Theme::Dark);
-        QCOMPARE(QApplication::style()->name().toLower(), QStringLiteral("fusion"));
+        const auto *proxy = qobject_cast<QProxyStyle *>(QApplication::style());
+        QVERIFY(proxy);
+        QCOMPARE(proxy->baseStyle()->name().toLower(), QStringLiteral("fusion"));
+        // Dialog buttons without the stock pictures.
+        QCOMPARE(QApplication::style()->styleHint(QStyle::SH_DialogButtonBox_ButtonsHaveIcons), 0);
         QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 80);
         QVERIFY(QApplication::palette().color(QPalette::WindowText).lightness() > 180);
         applyTheme(Theme::Light);
