@@ -7,6 +7,7 @@
 # Model directory: ${CLEARCUT_MODEL_DIR:-$HOME/.local/share/ClearCut/models}
 #   isnet.pt    TorchScript model (fp32)
 #   isnet.json  sidecar (preprocessing, provenance, converter_version)
+#   isnet.LICENSE.md  the npm package's licence (AGPL-3.0), for the model package's copyright
 # Cache directory: ${XDG_CACHE_HOME:-$HOME/.cache}/ClearCut
 #   imgly-background-removal-data-1.4.5.tgz  npm tarball (sha256 checked)
 #   isnet_medium.onnx                         reassembled ONNX (sha256 checked; used by parity tests)
@@ -70,9 +71,28 @@ elif have_sha != sha:
 EOF
 }
 
+# The npm package's licence travels with the model (packages carry it). Taken from the cached
+# tarball; an install made before this was kept gets it on the next run.
+LICENCE="$MODEL_DIR/isnet.LICENSE.md"
+ensure_licence() {
+  [[ -s "$LICENCE" ]] && return 0
+  if [[ ! -f "$TGZ" ]]; then
+    log "warning: no $TGZ to take the model's licence from; run with --force to fetch it again"
+    return 0
+  fi
+  local tmp
+  tmp="$(mktemp -d)"
+  tar -xzf "$TGZ" -C "$tmp" --no-same-owner package/LICENSE.md \
+    || { rm -rf "$tmp"; die "$TGZ_NAME has no package/LICENSE.md"; }
+  mv -f "$tmp/package/LICENSE.md" "$LICENCE"
+  rm -rf "$tmp"
+  log "kept the model's licence: $LICENCE"
+}
+
 if [[ $FORCE -eq 0 ]]; then
   reason="$(model_staleness)"
   if [[ -z "$reason" ]]; then
+    ensure_licence
     echo "model up to date: $MODEL_DIR/isnet.pt"
     exit 0
   fi
@@ -87,6 +107,7 @@ if command -v flock >/dev/null 2>&1; then
   flock 9 || die "cannot lock $CACHE_DIR/.fetch_model.lock"
   # another run may have finished the job while we waited
   if [[ $FORCE -eq 0 && -z "$(model_staleness)" ]]; then
+    ensure_licence
     echo "model up to date: $MODEL_DIR/isnet.pt"
     exit 0
   fi
@@ -177,4 +198,6 @@ log "converting to TorchScript (a few seconds)"
 mv -f "$MODEL_TMP.pt" "$MODEL_DIR/isnet.pt"
 mv -f "$MODEL_TMP.json" "$MODEL_DIR/isnet.json"
 MODEL_TMP=""
+rm -f "$LICENCE"
+ensure_licence
 echo "model installed: $MODEL_DIR/isnet.pt"
