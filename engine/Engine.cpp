@@ -1,9 +1,11 @@
 #include "Engine.h"
 
+#include "ModelSpec.h"
 #include "ProcessClock.h"
 #include "inference/InferenceLibrary.h"
 #include "inference/Segmenter.h"
 
+#include <QFileInfo>
 #include <QMetaObject>
 
 namespace clearcut {
@@ -27,6 +29,10 @@ void Engine::loadModel(const QString &path, const inference::LoadOptions &option
     };
     // The first load also loads LibTorch (~350 ms), shown as the start of "Reading".
     progress(LoadStage::Reading, 0.0);
+    if (!QFileInfo::exists(path) && path == defaultModelPath()) {
+        Q_EMIT modelFailed(missingDefaultModelMessage());
+        return;
+    }
     QString libraryError;
     const inference::InferenceApi *api = inference::inferenceApi(&libraryError);
     if (!api) {

@@ -205,4 +205,15 @@ QString defaultModelPath()
     return candidates.constFirst(); // where setup installs it, for the message that it is missing
 }
 
+QString missingDefaultModelMessage()
+{
+    QStringList folders;
+    for (const QString &candidate : defaultModelCandidates())
+        folders << QDir::toNativeSeparators(QFileInfo(candidate).absolutePath());
+    return QStringLiteral("the default model (isnet.pt) is not installed: looked in %1. Install "
+                          "the clearcut-model-isnet package, or run tools/setup.sh from the "
+                          "source, or choose a model file")
+        .arg(folders.join(QStringLiteral(", ")));
+}
+
 } // namespace clearcut

@@ -64,4 +64,8 @@ QStringList defaultModelCandidates();
 // The first candidate that exists; the user's folder when none does.
 QString defaultModelPath();
 
+// Why the default model cannot be loaded when no candidate exists: where it was looked for and
+// how to install it.
+QString missingDefaultModelMessage();
+
 } // namespace clearcut

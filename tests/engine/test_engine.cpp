@@ -95,6 +95,7 @@ class TestEngine : public QObject
 
 private Q_SLOTS:
     void initTestCase();
+    void aMissingDefaultModelSaysWhereItWasLookedFor();
     void loadEmitsStagesInOrderEndingAtOne();
     void modelInfoDescribesTheLoad_data();
     void modelInfoDescribesTheLoad();
@@ -284,6 +285,32 @@ void TestEngine::cancelledRequestIsNotRun()
     QTRY_COMPARE_WITH_TIMEOUT(log.results.size(), 1, 30000);
     QCOMPARE(log.results.first().id, quint64(2));
     QVERIFY(log.events.contains(QStringLiteral("cancelled:1")));
+}
+
+void TestEngine::aMissingDefaultModelSaysWhereItWasLookedFor()
+{
+    QTemporaryDir dir;
+    const QString user = dir.filePath(QStringLiteral("home-data"));
+    const QString system = dir.filePath(QStringLiteral("usr-share"));
+    const QByteArray modelDir = qgetenv("CLEARCUT_MODEL_DIR");
+    qunsetenv("CLEARCUT_MODEL_DIR");
+    qputenv("XDG_DATA_HOME", user.toUtf8());
+    qputenv("XDG_DATA_DIRS", system.toUtf8());
+
+    EngineThread thread;
+    QSignalSpy failed(thread.engine(), &Engine::modelFailed);
+    queueLoad(thread.engine(), defaultModelPath());
+    QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 30000);
+    const QString reason = failed.first().first().toString();
+    QVERIFY2(reason.contains(QLatin1String("not installed")), qPrintable(reason));
+    QVERIFY2(reason.contains(user + QStringLiteral("/ClearCut/models")), qPrintable(reason));
+    QVERIFY2(reason.contains(system + QStringLiteral("/clearcut/models")), qPrintable(reason));
+    QVERIFY2(reason.contains(QLatin1String("clearcut-model-isnet")), qPrintable(reason));
+
+    qunsetenv("XDG_DATA_HOME");
+    qunsetenv("XDG_DATA_DIRS");
+    if (!modelDir.isNull())
+        qputenv("CLEARCUT_MODEL_DIR", modelDir);
 }
 
 void TestEngine::loadFailures_data()
