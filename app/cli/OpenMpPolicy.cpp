@@ -15,6 +15,12 @@
 // libraries again, ~50 ms, which a batch repays many times and a single photo would not (so a
 // single photo, and the app's window, start without it). A value the user set is kept; if the
 // exec fails the process goes on as it is.
+//
+// Linux only: an ELF pre-initialisation array, /proc/self/exe and libgomp. Elsewhere LibTorch's
+// OpenMP runtime is another (Intel's on Windows, LLVM's on macOS) and this file compiles to
+// nothing.
+
+#if defined(__linux__)
 
 #include <cstring>
 #include <sys/stat.h>
@@ -67,3 +73,5 @@ void setOpenMpPolicy(int, char **argv, char **envp)
 
 __attribute__((section(".preinit_array"),
                used)) static void (*const kOpenMpPolicy)(int, char **, char **) = &setOpenMpPolicy;
+
+#endif // __linux__

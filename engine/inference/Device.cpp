@@ -10,7 +10,9 @@
 #include <QSet>
 #include <QThread>
 
+#if defined(Q_OS_UNIX)
 #include <dlfcn.h>
+#endif
 
 namespace clearcut::inference {
 
@@ -86,6 +88,9 @@ int configureThreads(int requested)
 
 QString blasDescription()
 {
+#if !defined(Q_OS_UNIX)
+    return QStringLiteral("unknown"); // LibTorch's Windows builds use MKL, linked in
+#else
     void *sgemm = dlsym(RTLD_DEFAULT, "sgemm_");
     QString library;
     Dl_info info{};
@@ -97,6 +102,7 @@ QString blasDescription()
     if (library.isEmpty())
         return QStringLiteral("unknown");
     return QStringLiteral("%1 (not OpenBLAS: matrix multiplies may be slow)").arg(library);
+#endif
 }
 
 bool cpuHasNativeBf16()

@@ -29,7 +29,9 @@ QStringList candidates()
         result << exe.filePath(name)
                << exe.filePath(QStringLiteral(CLEARCUT_INFERENCE_INSTALL_DIR "/") + name);
 #ifdef Q_OS_MACOS
-        result << exe.filePath(QStringLiteral("../Frameworks/") + name);
+        // Inside the bundle; and beside it, where the build tree keeps it.
+        result << exe.filePath(QStringLiteral("../Frameworks/") + name)
+               << exe.filePath(QStringLiteral("../../../") + name);
 #endif
     } else {
         result << name; // the loader's own search path

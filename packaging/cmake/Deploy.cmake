@@ -98,17 +98,6 @@ function(_clearcut_torch_library_dir out)
     set(${out} "${dir}" PARENT_SCOPE)
 endfunction()
 
-# Until app/cli/OpenMpPolicy.cpp is guarded with #ifdef __linux__ (see README-platforms.md): it
-# is Linux-only (an ELF .preinit_array entry that re-executes /proc/self/exe), references nothing
-# the rest of clearcut-cli needs, and does not compile with MSVC (unistd.h, __attribute__) or
-# Apple's clang (a Mach-O section needs "segment,section"). Left out of the build elsewhere.
-function(_clearcut_skip_linux_only_sources)
-    if(NOT WIN32 AND NOT APPLE)
-        return()
-    endif()
-    set_source_files_properties(${PROJECT_SOURCE_DIR}/app/cli/OpenMpPolicy.cpp
-        TARGET_DIRECTORY clearcut-cli PROPERTIES HEADER_FILE_ONLY ON)
-endfunction()
 
 # macOS: `clearcut` becomes ClearCut.app, with an Info.plist from packaging/macos/Info.plist.in and
 # the icon packaging/macos/clearcut.icns in Contents/Resources. Runs at include() time, so that
@@ -408,7 +397,6 @@ function(clearcut_setup_deployment)
             message(FATAL_ERROR "clearcut_setup_deployment(): no target ${target} yet")
         endif()
     endforeach()
-    _clearcut_skip_linux_only_sources()
     if(WIN32)
         _clearcut_deploy_windows()
     else()
