@@ -244,7 +244,7 @@ offline() {
     rm -rf --one-file-system "$ROOT/tmp/emptyhome"
     mkdir -m 700 "$ROOT/tmp/emptyhome"
     unshare --net -- /bin/sh -c 'ip link set lo up 2>/dev/null || true; exec "$@"' sh \
-        chroot "$ROOT" /usr/bin/env -i PATH="$INROOT_PATH" HOME=/tmp/emptyhome LANG=C.UTF-8 \
+        chroot "$ROOT" /usr/bin/env -i PATH="$INROOT_PATH" HOME=/tmp/emptyhome LANG=en_US.UTF-8 \
         USER=root LOGNAME=root "$@"
 }
 
@@ -632,7 +632,12 @@ if i < 0: sys.exit("no JSON object on stdout")
 obj, _ = json.JSONDecoder().raw_decode(text[i:])
 print(json.dumps(obj, separators=(", ", ": ")))
 if isinstance(obj, dict) and obj.get("ok", True) is not True:
-    sys.exit("the JSON says ok=false: " + str(obj.get("error", "")))' <"$LOGS/smoke.out" 2>&1) \
+    sys.exit("the JSON says ok=false: " + str(obj.get("error", "")))
+# What the installed app shows: its own icons and, in an English locale, its translation.
+if obj.get("toolbar_icons", 0) < 8 or not obj.get("window_icon"):
+    sys.exit("icons missing: toolbar_icons=%s window_icon=%s" % (obj.get("toolbar_icons"), obj.get("window_icon")))
+if not str(obj.get("translation", "")).endswith("clearcut_en.qm"):
+    sys.exit("no English translation loaded under LANG=en_US.UTF-8: %r" % obj.get("translation"))' <"$LOGS/smoke.out" 2>&1) \
             || { cp "$LOGS/smoke.out" "$LOGS/smoke.badjson"; fail "--smoke: $(tail -n 1 <<<"$json")" "$LOGS/smoke.badjson"; }
         log "    JSON: $json"
     else

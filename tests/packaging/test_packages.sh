@@ -68,6 +68,9 @@ for lib in libqt6widgets6 libqt6gui6 libtorch libopencv-imgcodecs libopencv-imgp
     check "Depends names $lib" grep -qF "$lib" <<<"$depends"
 done
 check "Depends does not name the reference BLAS" bash -c "! grep -qE '(^|[ ,])libblas3' <<<'$depends'"
+check "each package has a synopsis of its own" bash -c \
+    "dpkg-deb -f '$app' Description | head -n 1 | grep -qx 'remove photo backgrounds on this computer' &&
+     dpkg-deb -f '$model' Description | head -n 1 | grep -qx 'ISNet background-removal model for ClearCut'"
 check "the model package is architecture-independent" \
     test "$(dpkg-deb -f "$model" Architecture)" = all
 
