@@ -1,11 +1,13 @@
 #include "Theme.h"
 
 #include <QApplication>
+#include <QPainter>
 #include <QPalette>
 #include <QProxyStyle>
 #include <QStyle>
 #include <QStyleFactory>
 #include <QStyleHints>
+#include <QStyleOption>
 
 #include <memory>
 
@@ -15,8 +17,17 @@ namespace {
 const QColor kAccent(0x5b, 0x7c, 0xfa);
 
 // What the platform gave before ClearCut changed anything, to go back to for System.
+QColor mixed(const QColor &a, const QColor &b, double t)
+{
+    return QColor::fromRgbF(float(a.redF() + (b.redF() - a.redF()) * t),
+                            float(a.greenF() + (b.greenF() - a.greenF()) * t),
+                            float(a.blueF() + (b.blueF() - a.blueF()) * t));
+}
+
 // Fusion as ClearCut uses it: dialog buttons without the stock check and cross pictures, which
-// look dated next to the app's own glyphs.
+// look dated next to the app's own glyphs; radio buttons and check boxes with a visible ring and
+// the accent colour when on (Fusion's outline is the window colour darkened, which vanishes on a
+// dark window).
 class ClearCutStyle final : public QProxyStyle
 {
 public:
@@ -28,6 +39,54 @@ public:
         if (hint == SH_DialogButtonBox_ButtonsHaveIcons)
             return 0;
         return QProxyStyle::styleHint(hint, option, widget, returnData);
+    }
+
+    void drawPrimitive(PrimitiveElement element, const QStyleOption *option, QPainter *painter,
+                       const QWidget *widget) const override
+    {
+        if (element != PE_IndicatorRadioButton && element != PE_IndicatorCheckBox) {
+            QProxyStyle::drawPrimitive(element, option, painter, widget);
+            return;
+        }
+        const QPalette &palette = option->palette;
+        const bool enabled = option->state & State_Enabled;
+        const bool on = option->state & (State_On | State_NoChange);
+        const QColor accent =
+            palette.color(enabled ? QPalette::Active : QPalette::Disabled, QPalette::Highlight);
+        const QColor ring = mixed(palette.color(QPalette::Window),
+                                  palette.color(QPalette::WindowText), enabled ? 0.45 : 0.25);
+        const QColor mark = palette.color(enabled ? QPalette::Active : QPalette::Disabled,
+                                          QPalette::HighlightedText);
+        const QRectF box = QRectF(option->rect).adjusted(1.5, 1.5, -1.5, -1.5);
+
+        painter->save();
+        painter->setRenderHint(QPainter::Antialiasing);
+        painter->setPen(on ? QPen(accent, 1.0) : QPen(ring, 1.0));
+        painter->setBrush(on ? accent : palette.color(QPalette::Base));
+        if (element == PE_IndicatorRadioButton) {
+            painter->drawEllipse(box);
+            if (on) {
+                const double r = box.width() * 0.2;
+                painter->setPen(Qt::NoPen);
+                painter->setBrush(mark);
+                painter->drawEllipse(box.center(), r, r);
+            }
+        } else {
+            painter->drawRoundedRect(box, 2.5, 2.5);
+            if (option->state & State_NoChange) {
+                painter->setPen(QPen(mark, 1.6, Qt::SolidLine, Qt::RoundCap));
+                painter->drawLine(QPointF(box.left() + box.width() * 0.25, box.center().y()),
+                                  QPointF(box.right() - box.width() * 0.25, box.center().y()));
+            } else if (on) {
+                painter->setPen(QPen(mark, 1.6, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+                const QPointF tick[] = {
+                    {box.left() + box.width() * 0.22, box.top() + box.height() * 0.52},
+                    {box.left() + box.width() * 0.42, box.top() + box.height() * 0.72},
+                    {box.left() + box.width() * 0.78, box.top() + box.height() * 0.30}};
+                painter->drawPolyline(tick, 3);
+            }
+        }
+        painter->restore();
     }
 };
 

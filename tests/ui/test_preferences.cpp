@@ -7,6 +7,7 @@
 #include "ui/PreferencesDialog.h"
 #include "ui/Theme.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFile>
@@ -222,6 +223,55 @@ private Q_SLOTS:
         QVERIFY(QApplication::palette().color(QPalette::WindowText).lightness() < 80);
         applyTheme(Theme::System); // back to what the platform gave
         QVERIFY(QApplication::palette().color(QPalette::Window).lightness() > 180);
+    }
+
+    void radioButtonsAndCheckBoxesReadOnTheDarkTheme()
+    {
+        applyTheme(Theme::Dark);
+        const QColor window = QApplication::palette().color(QPalette::Window);
+        const QColor accent = QApplication::palette().color(QPalette::Highlight);
+        // The most different pixel from the window colour in the indicator's square.
+        const auto indicator = [&](QAbstractButton *button) {
+            button->resize(button->sizeHint());
+            const QImage image = button->grab().toImage();
+            const int side =
+                std::min(image.height(),
+                         button->style()->pixelMetric(QStyle::PM_ExclusiveIndicatorWidth) + 4);
+            QColor most = window;
+            int best = 0;
+            for (int y = 0; y < image.height(); ++y)
+                for (int x = 0; x < side; ++x) {
+                    const QColor c = image.pixelColor(x, y);
+                    const int d = std::abs(c.red() - window.red()) +
+                                  std::abs(c.green() - window.green()) +
+                                  std::abs(c.blue() - window.blue());
+                    if (d > best) {
+                        best = d;
+                        most = c;
+                    }
+                }
+            return std::make_pair(best, most);
+        };
+        QRadioButton off(QStringLiteral("off"));
+        QVERIFY2(indicator(&off).first > 90, "the unchecked ring is not visible");
+        QRadioButton on(QStringLiteral("on"));
+        on.setChecked(true);
+        QCheckBox ticked(QStringLiteral("ticked"));
+        ticked.setChecked(true);
+        for (QAbstractButton *button :
+             {static_cast<QAbstractButton *>(&on), static_cast<QAbstractButton *>(&ticked)}) {
+            // The accent fill, or the white mark on it.
+            bool accentSeen = false;
+            const QImage image = button->grab().toImage();
+            for (int y = 0; y < image.height() && !accentSeen; ++y)
+                for (int x = 0; x < image.height() && !accentSeen; ++x) {
+                    const QColor c = image.pixelColor(x, y);
+                    accentSeen = std::abs(c.red() - accent.red()) < 12 &&
+                                 std::abs(c.green() - accent.green()) < 12 &&
+                                 std::abs(c.blue() - accent.blue()) < 12;
+                }
+            QVERIFY2(accentSeen, qPrintable(button->text()));
+        }
     }
 
     void dialogEditsTheTheme()
