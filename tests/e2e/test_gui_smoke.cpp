@@ -29,6 +29,12 @@ void TestGuiSmoke::smokeRunSavesTheCutOut()
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.filePath(QStringLiteral("config")));
     env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    // An English locale: the app loads its English translation (plural forms and all).
+    env.remove(QStringLiteral("LC_ALL"));
+    env.remove(QStringLiteral("LC_MESSAGES"));
+    env.insert(QStringLiteral("LANG"), QStringLiteral("en_US.UTF-8"));
+    env.remove(QStringLiteral("XDG_CURRENT_DESKTOP"));
+    env.remove(QStringLiteral("QT_QPA_PLATFORMTHEME"));
     process.setProcessEnvironment(env);
     process.start(
         QStringLiteral(CLEARCUT_GUI),
@@ -48,6 +54,14 @@ void TestGuiSmoke::smokeRunSavesTheCutOut()
             report.value(QStringLiteral("window_shown_ms")).toInt());
     // Generous: the goal is < 50 ms on an idle machine; CI machines are busy.
     QVERIFY2(stall < 250.0, qPrintable(QString::number(stall)));
+
+    // The window's look comes from the app itself: its icons, its translation, its dark theme
+    // (no desktop here states a preference).
+    QCOMPARE(report.value(QStringLiteral("toolbar_icons")).toInt(), 8);
+    QVERIFY(report.value(QStringLiteral("window_icon")).toBool());
+    QCOMPARE(report.value(QStringLiteral("translation")).toString(),
+             QStringLiteral(":/i18n/clearcut_en.qm"));
+    QCOMPARE(report.value(QStringLiteral("style")).toString().toLower(), QStringLiteral("fusion"));
 
     // The saved cut-out's alpha is the reference runtime's mask.
     const cv::Mat rgba = cv::imread(out.toStdString(), cv::IMREAD_UNCHANGED);

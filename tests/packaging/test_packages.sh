@@ -140,8 +140,10 @@ assert r["translation"].endswith("clearcut_en.qm"), f"translation: {r['translati
 PY
 }
 check "the unpacked clearcut --smoke works, with its icons and translation" gui_smoke
-check "--version says the package's version" \
-    bash -c "'$tree/usr/bin/clearcut-cli' --version | grep -qx 'clearcut-cli $version'"
+check "one version: clearcut-cli --version, clearcut --version and the metainfo's release" bash -c \
+    "'$tree/usr/bin/clearcut-cli' --version | grep -qx 'clearcut-cli $version' &&
+     QT_QPA_PLATFORM=offscreen '$tree/usr/bin/clearcut' --version | grep -qx 'ClearCut $version' &&
+     grep -q '<release version=\"$version\"' '$tree'/usr/share/metainfo/*.metainfo.xml"
 
 echo "$passed passed, $failed failed"
 exit "$failed"
