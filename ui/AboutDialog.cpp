@@ -39,7 +39,6 @@ QLabel *valueLabel(const QString &text, QWidget *parent)
     label->setTextInteractionFlags(Qt::TextSelectableByMouse);
     label->setWordWrap(true);
     label->setAlignment(Qt::AlignLeft | Qt::AlignTop);
-    label->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     return label;
 }
 
@@ -120,7 +119,6 @@ AboutDialog::AboutDialog(const AboutInfo &given, QWidget *parent) : QDialog(pare
     layout->addLayout(versions);
     layout->addSpacing(8);
     layout->addWidget(provenance);
-    layout->addStretch(1);
     layout->addWidget(buttons);
 
     // Plain text to paste into a bug report.
@@ -130,6 +128,10 @@ AboutDialog::AboutDialog(const AboutInfo &given, QWidget *parent) : QDialog(pare
             .arg(info.appVersion, info.qtVersion, torch, info.openCvVersion, model, device, blas);
 
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    // Top-level widgets do not take their height from their width by themselves: as tall as the
+    // wrapped text needs at the fixed width, no taller.
+    setFixedHeight(layout->totalHeightForWidth(width));
+
     connect(copy, &QPushButton::clicked, this,
             [this] { QApplication::clipboard()->setText(m_details); });
 }

@@ -7,7 +7,7 @@
 # the LibTorch CUDA build), empty by default.
 #
 # Each setting is documented in CMake's cpack-generators(7) manual (NSIS, DragNDrop) and the
-# CPack / CPackComponent modules; packaging/README-platforms.md lists which page says what.
+# CPack / CPackComponent modules; packaging/README.md ("Windows and macOS packaging") lists which page says what.
 
 include_guard(GLOBAL)
 
@@ -89,7 +89,7 @@ if(WIN32)
     set(CPACK_NSIS_BRANDING_TEXT "ClearCut ${PROJECT_VERSION}")
     # One solid LZMA stream: LibTorch's DLLs are most of the installer and compress better
     # together. (NSIS cannot make an installer over 2 GB: the CUDA build may not fit, see
-    # README-platforms.md.)
+    # packaging/README.md.)
     set(CPACK_NSIS_COMPRESSOR "/SOLID lzma")
 
     # --- components: the installer's Components page --------------------------------------------
