@@ -37,7 +37,7 @@ echo "   $(($(date +%s) - start)) s"
 app=$(ls "$work"/packages/clearcut_*.deb 2>/dev/null | head -n 1)
 model=$(ls "$work"/packages/clearcut-model-isnet_*_all.deb 2>/dev/null | head -n 1)
 check "both packages were built (clearcut, clearcut-model-isnet)" test -f "$app" -a -f "$model"
-[ -f "$app" ] && [ -f "$model" ] || { echo "0 passed, $((failed)) failed"; exit 1; }
+if [ ! -f "$app" ] || [ ! -f "$model" ]; then echo "$passed passed, $failed failed"; exit 1; fi
 
 dpkg-deb -c "$app" | awk '{print $6}' >"$work/app.files"
 dpkg-deb -c "$model" | awk '{print $6}' >"$work/model.files"
