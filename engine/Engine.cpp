@@ -14,7 +14,19 @@ Engine::Engine(QObject *parent) : QObject(parent) {}
 
 Engine::~Engine() = default;
 
-void Engine::loadModel(const QString &path, const inference::LoadOptions &options)
+HardwareReport Engine::probeHardware(int threads)
+{
+    QString error;
+    const inference::InferenceApi *api = inference::inferenceApi(&error);
+    if (!api) {
+        HardwareReport report;
+        report.error = error;
+        return report;
+    }
+    return api->probeHardware(threads);
+}
+
+void Engine::loadModel(const QString &path, const LoadOptions &options)
 {
     Q_EMIT loadStarted(path);
     // Progress is emitted only when it moves by a visible step, not once per chunk.

@@ -4,7 +4,6 @@
 // through queued calls and leaves it through queued signals, as values.
 
 #include "Types.h"
-#include "inference/ModelLoader.h"
 
 #include <QObject>
 
@@ -26,10 +25,15 @@ public:
     explicit Engine(QObject *parent = nullptr);
     ~Engine() override;
 
+    // The hardware reference, on the calling thread (which it configures as a model load does):
+    // about two seconds, plus LibTorch's start the first time. Loads no model; error set when
+    // LibTorch or the convolution cannot run.
+    static HardwareReport probeHardware(int threads);
+
 public Q_SLOTS:
     // Loads a model, replacing the current one once the new one is ready. Calling it again after
     // modelFailed is the retry; there is no automatic one.
-    void loadModel(const QString &path, const clearcut::inference::LoadOptions &options = {});
+    void loadModel(const QString &path, const clearcut::LoadOptions &options = {});
     // Served in order. Requests that arrive while no model is ready wait for one.
     void segment(const clearcut::SegmentRequest &request);
 
@@ -53,4 +57,4 @@ private:
 
 } // namespace clearcut
 
-Q_DECLARE_METATYPE(clearcut::inference::LoadOptions)
+Q_DECLARE_METATYPE(clearcut::LoadOptions)

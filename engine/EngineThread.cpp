@@ -10,7 +10,7 @@ void registerEngineMetaTypes()
     qRegisterMetaType<ModelInfo>();
     qRegisterMetaType<SegmentRequest>();
     qRegisterMetaType<SegmentResult>();
-    qRegisterMetaType<inference::LoadOptions>();
+    qRegisterMetaType<LoadOptions>();
 }
 
 EngineThread::EngineThread() : m_engine(new Engine)

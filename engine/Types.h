@@ -30,6 +30,50 @@ enum class LoadStage
 
 QString loadStageName(LoadStage stage);
 
+enum class Optimization
+{
+    None,   // run the module as saved
+    Freeze, // torch::jit::freeze: weights become constants, attribute lookups fold away
+    Full    // the fastest form: float32, freeze + optimize_for_inference (oneDNN convolutions with
+            // pre-packed weights); bfloat16, the module as it is (freezing gained nothing there)
+};
+
+// The arithmetic convolutions and matrix multiplies run in.
+enum class Precision
+{
+    Auto,    // bfloat16 on CPUs that compute it natively (AVX512-BF16, AMX), else float32
+    Float32, // exactly the converted network
+    BFloat16 // the whole network in bfloat16, channels-last (oneDNN's native layout for it)
+};
+
+// How a model is loaded and run.
+struct LoadOptions
+{
+    DevicePreference device = DevicePreference::Auto;
+    Optimization optimization = Optimization::Full;
+    Precision precision = Precision::Auto;
+    int threads = 0; // 0: the machine's physical cores
+};
+
+// A hardware reference for benchmarks (Engine::probeHardware): how fast this machine runs one
+// large fp32 convolution through LibTorch, with the threads a model would get. ISNet is almost all
+// convolutions, so the model's achieved GFLOP/s over this figure says how much of the machine
+// inference uses.
+struct HardwareReport
+{
+    double convGflops = 0.0; // 2*Cin*Cout*kh*kw*Hout*Wout / the median run
+    double convMs = 0.0;     // the median run
+    // The same convolution in bfloat16, on CPUs that compute it natively (else 0): the ceiling
+    // for the bfloat16 precision.
+    double convBf16Gflops = 0.0;
+    double convBf16Ms = 0.0;
+    int threads = 0;
+    QString cpu;   // "model name" from /proc/cpuinfo
+    QString blas;  // as blasDescription()
+    QString torch; // LibTorch's version
+    QString error; // set when the convolution could not run, or LibTorch could not be loaded
+};
+
 // Overall load progress in [0,1] from a stage and the fraction done within it, weighted by how
 // long each stage takes for a typical model.
 double overallLoadFraction(LoadStage stage, double fraction);

@@ -355,7 +355,7 @@ void MainWindow::createLayout()
 
 void MainWindow::loadModel()
 {
-    inference::LoadOptions options;
+    LoadOptions options;
     options.device = m_settings.device;
     QMetaObject::invokeMethod(
         m_engine,

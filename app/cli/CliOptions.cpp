@@ -205,24 +205,24 @@ ParseResult parseCommandLine(const QStringList &arguments)
     }
     const QString optimizeText = parser.value(optimize).toLower();
     if (optimizeText == QLatin1String("none")) {
-        o.load.optimization = inference::Optimization::None;
+        o.load.optimization = Optimization::None;
     } else if (optimizeText == QLatin1String("freeze")) {
-        o.load.optimization = inference::Optimization::Freeze;
+        o.load.optimization = Optimization::Freeze;
     } else if (optimizeText == QLatin1String("full")) {
-        o.load.optimization = inference::Optimization::Full;
+        o.load.optimization = Optimization::Full;
     } else {
         result.error = QStringLiteral("--optimize must be none, freeze or full");
         return result;
     }
     const QString precisionText = parser.value(precision).toLower();
     if (precisionText == QLatin1String("auto")) {
-        o.load.precision = inference::Precision::Auto;
+        o.load.precision = Precision::Auto;
     } else if (precisionText == QLatin1String("float32") ||
                precisionText == QLatin1String("fp32")) {
-        o.load.precision = inference::Precision::Float32;
+        o.load.precision = Precision::Float32;
     } else if (precisionText == QLatin1String("bfloat16") ||
                precisionText == QLatin1String("bf16")) {
-        o.load.precision = inference::Precision::BFloat16;
+        o.load.precision = Precision::BFloat16;
     } else {
         result.error = QStringLiteral("--precision must be auto, float32 or bfloat16");
         return result;

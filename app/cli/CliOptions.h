@@ -7,7 +7,6 @@
 #include "engine/MaskRefiner.h"
 #include "engine/OutputType.h"
 #include "engine/Types.h"
-#include "engine/inference/ModelLoader.h"
 
 #include <QString>
 #include <QStringList>
@@ -27,7 +26,7 @@ struct CliOptions
     QString format; // empty: png
     SegmentOptions segment;
     QString modelPath;
-    inference::LoadOptions load;
+    LoadOptions load;
     QString namePattern = QStringLiteral("{stem}_{type}");
     // Overwrite, as transparent-background does: running the same command again gives the same
     // files. (The dialog defaults to AddNumber.) A source photo is never overwritten.

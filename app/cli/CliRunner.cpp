@@ -3,7 +3,6 @@
 #include "engine/Engine.h"
 #include "engine/ImageIO.h"
 #include "engine/ProcessClock.h"
-#include "engine/inference/InferenceLibrary.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -38,13 +37,7 @@ QString writeReport(const QString &path, const QByteArray &json)
 
 int runHardwareProbe(const CliOptions &options)
 {
-    QString error;
-    const inference::InferenceApi *api = inference::inferenceApi(&error);
-    if (!api) {
-        printError(error);
-        return 2;
-    }
-    const inference::HardwareReport report = api->probeHardware(options.load.threads);
+    const HardwareReport report = Engine::probeHardware(options.load.threads);
     if (!report.error.isEmpty()) {
         printError(QStringLiteral("hardware probe: %1").arg(report.error));
         return 2;

@@ -36,13 +36,13 @@ private:
 
 namespace {
 
-std::unique_ptr<EngineThread> loadedEngine(inference::Precision precision, QString *error)
+std::unique_ptr<EngineThread> loadedEngine(Precision precision, QString *error)
 {
     auto thread = std::make_unique<EngineThread>();
     Engine *engine = thread->engine();
     QSignalSpy ready(engine, &Engine::modelReady);
     QSignalSpy failed(engine, &Engine::modelFailed);
-    inference::LoadOptions options;
+    LoadOptions options;
     options.precision = precision;
     QMetaObject::invokeMethod(
         engine, [engine, options] { engine->loadModel(defaultModelPath(), options); },
@@ -52,8 +52,8 @@ std::unique_ptr<EngineThread> loadedEngine(inference::Precision precision, QStri
     else if (!failed.isEmpty())
         *error = failed.first().first().toString();
     else if (ready.first().first().value<ModelInfo>().precision !=
-             (precision == inference::Precision::Float32 ? QLatin1String("float32")
-                                                         : QLatin1String("bfloat16")))
+             (precision == Precision::Float32 ? QLatin1String("float32")
+                                              : QLatin1String("bfloat16")))
         *error = QStringLiteral("the model did not load in the precision asked for");
     return error->isEmpty() ? std::move(thread) : nullptr;
 }
@@ -64,9 +64,9 @@ void TestParity::initTestCase()
 {
     REQUIRE_REAL_MODEL();
     QString error;
-    m_float32 = loadedEngine(inference::Precision::Float32, &error);
+    m_float32 = loadedEngine(Precision::Float32, &error);
     QVERIFY2(m_float32, qPrintable(error));
-    m_bfloat16 = loadedEngine(inference::Precision::BFloat16, &error);
+    m_bfloat16 = loadedEngine(Precision::BFloat16, &error);
     QVERIFY2(m_bfloat16, qPrintable(error));
 }
 

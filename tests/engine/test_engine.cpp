@@ -17,7 +17,7 @@
 
 using namespace clearcut;
 
-Q_DECLARE_METATYPE(clearcut::inference::Precision)
+Q_DECLARE_METATYPE(clearcut::Precision)
 using test::SyntheticModel;
 
 namespace {
@@ -38,7 +38,7 @@ SegmentRequest requestFor(quint64 id, std::shared_ptr<const cv::Mat> photo = hal
     return request;
 }
 
-void queueLoad(Engine *engine, const QString &path, inference::LoadOptions options = {})
+void queueLoad(Engine *engine, const QString &path, LoadOptions options = {})
 {
     QMetaObject::invokeMethod(
         engine, [engine, path, options] { engine->loadModel(path, options); },
@@ -153,24 +153,24 @@ void TestEngine::loadEmitsStagesInOrderEndingAtOne()
 
 void TestEngine::modelInfoDescribesTheLoad_data()
 {
-    QTest::addColumn<inference::Precision>("precision");
+    QTest::addColumn<Precision>("precision");
     QTest::addColumn<QString>("expectedPrecision");
     QTest::addColumn<QString>("expectedOptimization");
-    QTest::newRow("float32") << inference::Precision::Float32 << QStringLiteral("float32")
+    QTest::newRow("float32") << Precision::Float32 << QStringLiteral("float32")
                              << QStringLiteral("frozen + optimize_for_inference");
     // bfloat16 runs unfrozen: freezing bought no speed there (see ModelLoader).
-    QTest::newRow("bfloat16") << inference::Precision::BFloat16 << QStringLiteral("bfloat16")
+    QTest::newRow("bfloat16") << Precision::BFloat16 << QStringLiteral("bfloat16")
                               << QStringLiteral("none");
 }
 
 void TestEngine::modelInfoDescribesTheLoad()
 {
-    QFETCH(inference::Precision, precision);
+    QFETCH(Precision, precision);
     QFETCH(QString, expectedPrecision);
     QFETCH(QString, expectedOptimization);
     EngineThread thread;
     EventLog log(thread.engine());
-    inference::LoadOptions options;
+    LoadOptions options;
     options.precision = precision;
     queueLoad(thread.engine(), m_good, options);
     QTRY_VERIFY_WITH_TIMEOUT(log.events.contains(QStringLiteral("ready")), 30000);
@@ -209,8 +209,8 @@ void TestEngine::autoPrecisionFallsBackToFloat32()
     // Asked for explicitly, bfloat16 is not silently replaced: the load fails and says why.
     EngineThread strict;
     EventLog strictLog(strict.engine());
-    inference::LoadOptions options;
-    options.precision = inference::Precision::BFloat16;
+    LoadOptions options;
+    options.precision = Precision::BFloat16;
     queueLoad(strict.engine(), model, options);
     QTRY_VERIFY_WITH_TIMEOUT(strictLog.events.contains(QStringLiteral("failed")), 30000);
     QVERIFY2(strictLog.failure.contains(QLatin1String("float32only.pt")),
@@ -437,7 +437,7 @@ void TestEngine::threadsDefaultToPhysicalCores()
     QTRY_VERIFY_WITH_TIMEOUT(log.events.contains(QStringLiteral("ready")), 30000);
     QCOMPARE(log.ready.threads, inference::physicalCoreCount());
 
-    inference::LoadOptions one;
+    LoadOptions one;
     one.threads = 1;
     queueLoad(thread.engine(), m_good, one);
     QTRY_COMPARE_WITH_TIMEOUT(log.events.count(QStringLiteral("ready")), 2, 30000);
