@@ -6,7 +6,6 @@
 #include "ImageIO.h"
 
 #include <QDir>
-#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -73,50 +72,6 @@ QString makeFolder(const QString &dir)
     if (ancestor.exists() && !ancestor.isWritable())
         return QStringLiteral("cannot create the folder %1: permission denied").arg(shown);
     return QStringLiteral("cannot create the folder %1").arg(shown);
-}
-
-// "IMG_2" before "IMG_10", case-insensitively. Written out because QCollator's numeric mode needs
-// ICU, which the C locale (and some Qt builds) do not give it.
-bool naturalLess(const QString &a, const QString &b)
-{
-    qsizetype i = 0, j = 0;
-    while (i < a.size() && j < b.size()) {
-        if (a[i].isDigit() && b[j].isDigit()) {
-            const qsizetype startA = i, startB = j;
-            while (i < a.size() && a[i].isDigit())
-                ++i;
-            while (j < b.size() && b[j].isDigit())
-                ++j;
-            // Compare the numbers without their leading zeros: longer is larger, then digit by
-            // digit; "007" and "7" tie here and are told apart at the end.
-            QStringView x = QStringView(a).mid(startA, i - startA);
-            QStringView y = QStringView(b).mid(startB, j - startB);
-            while (x.size() > 1 && x.front() == QLatin1Char('0'))
-                x = x.mid(1);
-            while (y.size() > 1 && y.front() == QLatin1Char('0'))
-                y = y.mid(1);
-            if (x.size() != y.size())
-                return x.size() < y.size();
-            if (const int c = x.compare(y); c != 0)
-                return c < 0;
-            continue;
-        }
-        const QChar x = a[i].toCaseFolded(), y = b[j].toCaseFolded();
-        if (x != y)
-            return x < y;
-        ++i;
-        ++j;
-    }
-    if ((a.size() - i) != (b.size() - j))
-        return (a.size() - i) < (b.size() - j);
-    return a < b; // a total order for names equal but for case or leading zeros
-}
-
-// "a/b/c.jpg" -> "a/b", "c.jpg" -> "".
-QString folderOf(const QString &relativePath)
-{
-    const qsizetype slash = relativePath.lastIndexOf(QLatin1Char('/'));
-    return slash < 0 ? QString() : relativePath.left(slash);
 }
 
 cv::Size outputSize(const cv::Size &photo, int longest)
@@ -343,59 +298,9 @@ BatchExporter::~BatchExporter()
     m_decodePool.waitForDone();
 }
 
-const QStringList &BatchExporter::supportedSuffixes()
-{
-    static const QStringList suffixes{QStringLiteral("jpg"),  QStringLiteral("jpeg"),
-                                      QStringLiteral("jfif"), QStringLiteral("png"),
-                                      QStringLiteral("webp"), QStringLiteral("bmp"),
-                                      QStringLiteral("tif"),  QStringLiteral("tiff")};
-    return suffixes;
-}
-
 QList<BatchInput> BatchExporter::collectInputs(const QStringList &paths)
 {
-    QStringList filters;
-    for (const QString &suffix : supportedSuffixes())
-        filters << QStringLiteral("*.") + suffix;
-    QList<BatchInput> inputs;
-    QSet<QString> seen;
-    auto add = [&](const QFileInfo &file, const QString &relativeDir) {
-        const QString canonical = file.canonicalFilePath();
-        const QString key = canonical.isEmpty() ? file.absoluteFilePath() : canonical;
-        if (seen.contains(key))
-            return;
-        seen.insert(key);
-        inputs.append(BatchInput{file.filePath(), relativeDir});
-    };
-
-    for (const QString &path : paths) {
-        const QFileInfo info(path);
-        if (!info.isDir()) {
-            add(info, QString());
-            continue;
-        }
-        // Hidden files (".DS_Store", "._IMG_1.jpg" ...) and folders are left out, and folder
-        // links are not followed, so a link loop cannot trap the walk. Relative paths are worked
-        // out from the absolute folder (QDir::relativeFilePath leaves a relative argument as it
-        // is); the inputs keep the folder as the caller spelled it.
-        const QDir root(info.absoluteFilePath());
-        const QDir given(info.filePath());
-        QStringList relative;
-        QDirIterator it(root.path(), filters, QDir::Files | QDir::NoDotAndDotDot,
-                        QDirIterator::Subdirectories);
-        while (it.hasNext())
-            relative << root.relativeFilePath(it.next());
-        std::sort(relative.begin(), relative.end(), [&](const QString &a, const QString &b) {
-            // Folder by folder, then by name, so "b/1.jpg" never lands between "a/1" and "a/2".
-            const QString dirA = folderOf(a), dirB = folderOf(b);
-            if (dirA != dirB)
-                return naturalLess(dirA, dirB);
-            return naturalLess(a, b);
-        });
-        for (const QString &file : relative)
-            add(QFileInfo(given.filePath(file)), folderOf(file));
-    }
-    return inputs;
+    return PhotoFinder::find(paths).inputs;
 }
 
 QString BatchExporter::checkNamePattern(const QString &pattern)

@@ -7,6 +7,7 @@
 
 #include "MaskRefiner.h"
 #include "OutputType.h"
+#include "PhotoFinder.h"
 #include "Types.h"
 
 #include <QJsonObject>
@@ -23,12 +24,6 @@
 namespace clearcut {
 
 class Engine;
-
-struct BatchInput
-{
-    QString path;
-    QString relativeDir; // folder relative to the dropped root ("" for top level)
-};
 
 enum class CollisionPolicy
 {
@@ -121,8 +116,9 @@ public:
     // Files as given (any suffix); folders recursively, only supported image suffixes, hidden
     // files left out, naturally sorted ("2.jpg" before "10.jpg"). A file given twice (or alone and
     // inside a folder) is kept once.
+    // PhotoFinder::find's inputs, on the calling thread (the command line, tests).
     static QList<BatchInput> collectInputs(const QStringList &paths);
-    static const QStringList &supportedSuffixes(); // "jpg", "png" ...
+    static const QStringList &supportedSuffixes() { return PhotoFinder::supportedSuffixes(); }
 
     // An empty string if the pattern makes usable file names, else why not (unknown placeholder,
     // a path separator ...).

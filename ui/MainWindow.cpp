@@ -13,6 +13,7 @@
 #include "engine/BatchExporter.h"
 #include "engine/Engine.h"
 #include "engine/ImageIO.h"
+#include "engine/PhotoFinder.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -26,6 +27,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
+#include <QLocale>
 #include <QMenuBar>
 #include <QMimeData>
 #include <QPainter>
@@ -120,21 +122,12 @@ private:
     QPoint m_pressPos;
 };
 
-QStringList collectImageFiles(const QStringList &paths)
-{
-    // The batch exporter's rules: files as given (the decoder says whether it can read them),
-    // folders searched recursively for the supported suffixes, in natural order.
-    QStringList files;
-    for (const BatchInput &input : BatchExporter::collectInputs(paths))
-        files << input.path;
-    return files;
-}
-
 MainWindow::MainWindow(Engine *engine, QWidget *parent)
     : QMainWindow(parent), m_engine(engine), m_session(new PhotoSession(engine, this)),
       m_view(new CompareView(this)), m_list(new QListWidget(this)), m_adjust(new AdjustPanel(this)),
       m_warmup(new WarmupBar(this)), m_dragOut(new DragOutButton(this)), m_banner(new QLabel(this)),
-      m_dropOverlay(new QLabel(this))
+      m_dropOverlay(new QLabel(this)), m_scanStatus(new QLabel(this)),
+      m_scanCancel(new QToolButton(this))
 {
     setWindowTitle(tr("ClearCut"));
     setWindowIcon(appIcon());
@@ -340,6 +333,15 @@ void MainWindow::createLayout()
     splitter->setSizes({200, 760, 240});
     setCentralWidget(splitter);
     statusBar()->addPermanentWidget(m_warmup, 1);
+    m_scanStatus->setObjectName(QStringLiteral("scanStatus"));
+    m_scanCancel->setObjectName(QStringLiteral("scanCancel"));
+    m_scanCancel->setText(tr("Cancel"));
+    m_scanCancel->setToolTip(tr("Stop searching the folders; nothing found so far is added"));
+    connect(m_scanCancel, &QToolButton::clicked, this, &MainWindow::cancelScans);
+    statusBar()->addPermanentWidget(m_scanStatus);
+    statusBar()->addPermanentWidget(m_scanCancel);
+    m_scanStatus->hide();
+    m_scanCancel->hide();
 
     // The drop highlight: a translucent frame over the whole window while files hover over it.
     m_dropOverlay->setObjectName(QStringLiteral("dropOverlay"));
@@ -367,10 +369,62 @@ void MainWindow::loadModel()
 
 void MainWindow::addFiles(const QStringList &paths)
 {
-    const QStringList files = collectImageFiles(paths);
-    if (files.isEmpty() && !paths.isEmpty())
-        showMessage(tr("No photos found in %1").arg(paths.join(QStringLiteral(", "))));
-    m_session->addFiles(files);
+    if (paths.isEmpty())
+        return;
+    // Folders are searched on a thread of their own: a big or network folder never freezes the
+    // window. The photos join the session when the search is done, in its order.
+    auto *scan = new PhotoScan(paths, this);
+    m_scanCounts.insert(scan, 0);
+    connect(scan, &PhotoScan::progress, this, [this, scan](int found) {
+        m_scanCounts.insert(scan, found);
+        updateScanStatus();
+    });
+    connect(scan, &PhotoScan::finished, this, [this, scan](const FoundPhotos &found) {
+        m_scanCounts.remove(scan);
+        scan->deleteLater();
+        updateScanStatus();
+        if (found.cancelled) {
+            // A search cancelled is usually the wrong folder: nothing of it is added.
+            statusBar()->showMessage(tr("Search cancelled: no photos added"), 4000);
+            return;
+        }
+        QStringList files;
+        for (const BatchInput &input : found.inputs)
+            files << input.path;
+        QStringList notes;
+        if (files.isEmpty()) {
+            QStringList shown;
+            for (const QString &path : scan->paths())
+                shown << QDir::toNativeSeparators(path);
+            notes << tr("No photos found in %1").arg(shown.join(QStringLiteral(", ")));
+        }
+        const qsizetype listed = std::min<qsizetype>(found.problems.size(), 3);
+        notes << found.problems.mid(0, listed);
+        if (found.problems.size() > listed)
+            notes << tr("… and %1 more problems").arg(found.problems.size() - listed);
+        if (!notes.isEmpty())
+            showMessage(notes.join(QLatin1Char('\n')));
+        m_session->addFiles(files);
+    });
+    scan->start();
+    updateScanStatus();
+}
+
+void MainWindow::cancelScans()
+{
+    for (auto it = m_scanCounts.keyBegin(); it != m_scanCounts.keyEnd(); ++it)
+        (*it)->cancel();
+}
+
+void MainWindow::updateScanStatus()
+{
+    int found = 0;
+    for (const int count : std::as_const(m_scanCounts))
+        found += count;
+    const bool scanning = !m_scanCounts.isEmpty();
+    m_scanStatus->setText(tr("Adding photos… %1 found").arg(QLocale().toString(found)));
+    m_scanStatus->setVisible(scanning);
+    m_scanCancel->setVisible(scanning);
 }
 
 void MainWindow::openFiles()

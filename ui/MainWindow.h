@@ -8,6 +8,7 @@
 
 #include "engine/Types.h"
 
+#include <QHash>
 #include <QMainWindow>
 
 class QAction;
@@ -19,7 +20,8 @@ class QToolButton;
 
 namespace clearcut {
 class Engine;
-}
+class PhotoScan;
+} // namespace clearcut
 
 namespace clearcut::ui {
 
@@ -40,7 +42,10 @@ public:
     ~MainWindow() override;
 
     void loadModel();
+    // Adds the photos among paths (folders searched recursively, off the UI thread); they join
+    // the list when the search is done.
     void addFiles(const QStringList &paths);
+    bool isScanning() const { return !m_scanCounts.isEmpty(); }
 
     Engine *engine() const { return m_engine; }
     PhotoSession *session() const { return m_session; }
@@ -72,6 +77,8 @@ private:
     void showPreferences();
     void showAbout();
     void showMessage(const QString &message);
+    void cancelScans();
+    void updateScanStatus();
     void setDropHighlight(bool on);
     void onPhotoAdded(quint64 id);
     void onPhotoChanged(quint64 id);
@@ -91,6 +98,9 @@ private:
     DragOutButton *m_dragOut;
     QLabel *m_banner;
     QLabel *m_dropOverlay;
+    QLabel *m_scanStatus;
+    QToolButton *m_scanCancel;
+    QHash<PhotoScan *, int> m_scanCounts; // running folder searches and what each found so far
     ModelInfo m_modelInfo;
     QString m_lastMessage;
     bool m_dropHighlight = false;
@@ -108,8 +118,5 @@ private:
     QAction *m_actualAction = nullptr;
     QActionGroup *m_modeGroup = nullptr;
 };
-
-// Collects the supported image files among dropped/opened paths; folders are searched recursively.
-QStringList collectImageFiles(const QStringList &paths);
 
 } // namespace clearcut::ui

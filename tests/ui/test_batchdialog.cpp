@@ -465,6 +465,7 @@ void TestBatchDialog::theMainWindowOpensItWithTheSessionsPhotos()
     ui::MainWindow window(engine());
     window.show();
     window.addFiles({a, b});
+    QTRY_COMPARE(window.session()->ids().size(), 2);
 
     QAction *batch = nullptr;
     for (QAction *action : window.findChildren<QAction *>())

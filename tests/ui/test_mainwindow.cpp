@@ -12,9 +12,11 @@
 #include "ui/CompareView.h"
 #include "ui/MainWindow.h"
 #include "ui/PhotoSession.h"
+#include "ui/StallProbe.h"
 #include "ui/Theme.h"
 
 #include <QApplication>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QLabel>
@@ -84,6 +86,8 @@ private Q_SLOTS:
     void loadFailureShowsRetryAndRetryRecovers();
     void recompositingA12MegapixelPhotoIsQuick();
     void toolbarIconsComeFromTheAppAndFollowTheTheme();
+    void aFolderOf10000FilesIsSearchedWithoutFreezingTheWindow();
+    void aCancelledSearchAddsNothing();
 
 private:
     void useModel(const QString &path);
@@ -131,7 +135,7 @@ void TestMainWindow::droppedFilesAreProcessedAndACorruptOneIsReported()
     drop(&window, {a, corrupt, b});
 
     PhotoSession *session = window.session();
-    QCOMPARE(session->ids().size(), 3);
+    QTRY_COMPARE(session->ids().size(), 3); // after the search, which runs off the UI thread
     QCOMPARE(window.photoList()->count(), 3);
     QTRY_VERIFY_WITH_TIMEOUT(allSettled(session), 30000);
     int done = 0;
@@ -288,6 +292,60 @@ void TestMainWindow::toolbarIconsComeFromTheAppAndFollowTheTheme()
     ui::applyTheme(ui::Theme::Light);
     QTRY_VERIFY(glyphLightness(open->icon()) < 80); // repainted dark for the light theme
     ui::applyTheme(ui::Theme::Dark);
+}
+
+void TestMainWindow::aFolderOf10000FilesIsSearchedWithoutFreezingTheWindow()
+{
+    // 10,000 entries in 100 folders, of which 5 are photos (the rest the search must look at and
+    // pass over).
+    QTemporaryDir folder;
+    for (int i = 0; i < 10000; ++i) {
+        const QString sub = folder.filePath(QStringLiteral("d%1").arg(i % 100));
+        if (i < 100)
+            QVERIFY(QDir().mkpath(sub));
+        QFile file(sub + QStringLiteral("/f%1.txt").arg(i));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+    }
+    for (int i = 0; i < 5; ++i)
+        writePhoto(folder.filePath(QStringLiteral("d%1").arg(i * 20)),
+                   QStringLiteral("photo%1.png").arg(i));
+
+    EngineThread engine;
+    ui::MainWindow window(engine.engine());
+    window.show();
+    ui::StallProbe probe;
+    probe.start();
+    window.addFiles({folder.path()});
+    // addFiles returned before the search did: it runs on a thread of its own, with its count
+    // and a Cancel button in the status bar.
+    QVERIFY(window.isScanning());
+    QVERIFY(window.findChild<QLabel *>(QStringLiteral("scanStatus"))->isVisibleTo(&window));
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isScanning(), 30000);
+    probe.stop();
+    QTRY_COMPARE(window.session()->ids().size(), 5);
+    QVERIFY(!window.findChild<QLabel *>(QStringLiteral("scanStatus"))->isVisibleTo(&window));
+    qInfo("longest UI stall during the search: %.1f ms", probe.maxStallMs());
+    QVERIFY2(probe.maxStallMs() < 100.0, qPrintable(QString::number(probe.maxStallMs())));
+}
+
+void TestMainWindow::aCancelledSearchAddsNothing()
+{
+    QTemporaryDir folder;
+    for (int i = 0; i < 200; ++i) {
+        const QString sub = folder.filePath(QStringLiteral("d%1").arg(i % 20));
+        QVERIFY(QDir().mkpath(sub));
+        QVERIFY(!writePhoto(sub, QStringLiteral("p%1.png").arg(i), 8, 8).isEmpty());
+    }
+    EngineThread engine;
+    ui::MainWindow window(engine.engine());
+    window.show();
+    window.addFiles({folder.path()});
+    QVERIFY(window.isScanning());
+    window.findChild<QToolButton *>(QStringLiteral("scanCancel"))->click();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isScanning(), 30000);
+    // Whatever the search had found when it stopped is dropped, on purpose.
+    QTest::qWait(50);
+    QCOMPARE(window.session()->ids().size(), 0);
 }
 
 QTEST_MAIN(TestMainWindow)
