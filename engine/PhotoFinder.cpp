@@ -136,6 +136,9 @@ FoundPhotos PhotoFinder::find(const QStringList &paths, const std::atomic_bool *
                                          ? entry.fileName()
                                          : folder + QLatin1Char('/') + entry.fileName();
                 if (entry.isSymLink() && !entry.exists()) {
+                    // A photo that is not there; other broken links are none of our business.
+                    if (!suffixes.contains(entry.suffix().toLower()))
+                        continue;
                     result.problems
                         << QStringLiteral("%1 is a broken link (to %2)")
                                .arg(shown(entry.filePath()), shown(entry.symLinkTarget()));

@@ -28,7 +28,8 @@ struct BatchInput
 struct FoundPhotos
 {
     QList<BatchInput> inputs;
-    QStringList problems; // one line each: an unreadable folder, a broken link, a link loop
+    QStringList
+        problems; // one line each: an unreadable folder, a link loop, a broken link to a photo
     int foldersVisited = 0;
     bool cancelled = false;
 };

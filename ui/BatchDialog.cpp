@@ -474,27 +474,60 @@ void BatchDialog::addPaths(const QStringList &paths)
     QSet<QString> known;
     for (const Entry &entry : m_entries)
         known.insert(entry.path);
-    QStringList empty;
+    for (auto it = m_scans.keyBegin(); it != m_scans.keyEnd(); ++it)
+        known.insert((*it)->paths().constFirst());
     for (const QString &path : paths) {
         const QFileInfo info(path);
         const QString absolute = info.absoluteFilePath();
         if (path.isEmpty() || known.contains(absolute))
             continue;
-        Entry entry;
-        entry.path = absolute;
-        entry.folder = info.isDir();
-        entry.inputs = BatchExporter::collectInputs({absolute});
-        if (entry.folder && entry.inputs.isEmpty()) {
-            empty << QDir::toNativeSeparators(absolute);
+        known.insert(absolute);
+        if (!info.isDir()) {
+            m_entries << Entry{absolute, false, {BatchInput{absolute, QString()}}};
             continue;
         }
-        known.insert(absolute);
-        m_entries << entry;
+        // Folders are searched off the UI thread; the row appears when the search is done.
+        auto *scan = new PhotoScan({absolute}, this);
+        m_scans.insert(scan, 0);
+        connect(scan, &PhotoScan::progress, this, [this, scan](int found) {
+            m_scans.insert(scan, found);
+            updateSearchStatus();
+        });
+        connect(scan, &PhotoScan::finished, this, [this, scan, absolute](const FoundPhotos &found) {
+            m_scans.remove(scan);
+            scan->deleteLater();
+            if (!found.cancelled && !found.inputs.isEmpty())
+                m_entries << Entry{absolute, true, found.inputs};
+            updateInputs();
+            QStringList notes;
+            if (!found.cancelled && found.inputs.isEmpty())
+                notes << tr("No photos found in %1").arg(QDir::toNativeSeparators(absolute));
+            const qsizetype listed = std::min<qsizetype>(found.problems.size(), 3);
+            notes << found.problems.mid(0, listed);
+            if (found.problems.size() > listed)
+                notes << tr("… and %1 more problems").arg(found.problems.size() - listed);
+            for (QString &note : notes)
+                note = note.toHtmlEscaped();
+            if (!notes.isEmpty() && !isRunning())
+                m_status->setText(notes.join(QStringLiteral("<br>")));
+        });
+        scan->start();
     }
     updateInputs();
-    if (!empty.isEmpty() && !isRunning())
-        m_status->setText(
-            tr("No photos found in %1").arg(empty.join(QStringLiteral(", ")).toHtmlEscaped()));
+}
+
+void BatchDialog::updateSearchStatus()
+{
+    if (m_scans.isEmpty() || isRunning())
+        return;
+    int found = 0;
+    for (const int count : std::as_const(m_scans))
+        found += count;
+    const QString where =
+        m_scans.size() == 1 ? QDir::toNativeSeparators((*m_scans.keyBegin())->paths().constFirst())
+                            : tr("%1 folders").arg(m_scans.size());
+    m_status->setText(tr("<b>Adding photos…</b> %1 found in %2")
+                          .arg(locale().toString(found), where.toHtmlEscaped()));
 }
 
 QList<BatchInput> BatchDialog::inputs() const
@@ -684,6 +717,8 @@ void BatchDialog::removeSelected()
 void BatchDialog::clearInputs()
 {
     m_entries.clear();
+    for (auto it = m_scans.keyBegin(); it != m_scans.keyEnd(); ++it)
+        (*it)->cancel(); // its result is dropped
     updateInputs();
 }
 
@@ -840,10 +875,11 @@ void BatchDialog::updateInputs()
     const int total = int(inputs().size());
     m_inputCount->setText(total == 0 ? tr("No photos") : photoCount(total));
     m_remove->setEnabled(false);
-    m_clear->setEnabled(!m_entries.isEmpty());
+    m_clear->setEnabled(!m_entries.isEmpty() || !m_scans.isEmpty()); // Clear stops searches too
     if (!isRunning() && !m_hasSummary)
         m_status->setText(total == 0 ? tr("Add photos to export.")
                                      : tr("Ready to export %1.").arg(photoCount(total)));
+    updateSearchStatus();
     updatePreview();
     updateStart();
 }
@@ -915,7 +951,9 @@ void BatchDialog::updateFreeSpace()
 void BatchDialog::updateStart()
 {
     QString missing;
-    if (m_entries.isEmpty())
+    if (!m_scans.isEmpty())
+        missing = tr("Wait for the folder search to finish");
+    else if (m_entries.isEmpty())
         missing = tr("Add photos first");
     else if (m_destination->text().trimmed().isEmpty())
         missing = tr("Choose where to save the results first");

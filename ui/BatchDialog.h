@@ -7,6 +7,7 @@
 #include "engine/BatchExporter.h"
 
 #include <QDialog>
+#include <QHash>
 #include <QList>
 #include <QStringList>
 
@@ -21,8 +22,9 @@ class QPushButton;
 class QSpinBox;
 
 namespace clearcut {
+class PhotoScan;
 class Engine;
-}
+} // namespace clearcut
 
 namespace clearcut::ui {
 
@@ -46,6 +48,7 @@ public:
     QList<BatchInput> inputs() const;
     BatchOptions options() const;
     bool isRunning() const;
+    bool isSearching() const { return !m_scans.isEmpty(); } // folders still being searched
     bool isDropHighlighted() const { return m_dropHighlight; }
 
     // The text "Copy failure list" puts on the clipboard: one "file — reason" line per failure.
@@ -78,6 +81,7 @@ private:
 
     void addFiles();
     void addFolder();
+    void updateSearchStatus();
     void removeSelected();
     void clearInputs();
     void browseDestination();
@@ -103,6 +107,7 @@ private:
     BatchExporter *m_exporter;
     SegmentOptions m_segment; // as the main window runs the model (Preferences)
     QList<Entry> m_entries;
+    QHash<PhotoScan *, int> m_scans; // folder searches still running, and what each found so far
     BatchSummary m_summary;
     bool m_hasSummary = false;
     bool m_cancelling = false;

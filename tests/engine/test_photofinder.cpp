@@ -100,7 +100,11 @@ void TestPhotoFinder::aBrokenLinkIsReported()
     QTemporaryDir dir;
     const QString root = dir.filePath(QStringLiteral("shoot"));
     touch(root + QStringLiteral("/a.jpg"));
-    QVERIFY(QFile::link(dir.filePath(QStringLiteral("gone")), root + QStringLiteral("/broken")));
+    QVERIFY(QFile::link(dir.filePath(QStringLiteral("gone.jpg")),
+                        root + QStringLiteral("/broken.jpg")));
+    // Not a photo: not reported.
+    QVERIFY(
+        QFile::link(dir.filePath(QStringLiteral("gone.txt")), root + QStringLiteral("/notes.txt")));
     const FoundPhotos found = PhotoFinder::find({root});
     QCOMPARE(found.inputs.size(), 1);
     QCOMPARE(found.problems.size(), 1);

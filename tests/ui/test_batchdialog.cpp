@@ -107,6 +107,7 @@ private Q_SLOTS:
     void copyFailureListPutsTheReasonsOnTheClipboard();
     void settingsPersistIntoANewDialog();
     void theMainWindowOpensItWithTheSessionsPhotos();
+    void aFolderWithoutPhotosIsReportedWithItsProblems();
 
 private:
     Engine *engine() const { return m_engine->engine(); }
@@ -182,6 +183,8 @@ void TestBatchDialog::droppingAFolderAddsItsPhotosRecursively()
     QVERIFY(drop.isAccepted());
     QVERIFY(!dialog.isDropHighlighted());
     QVERIFY(!find<QLabel>(&dialog, "dropOverlay")->isVisible());
+    QVERIFY(dialog.isSearching()); // off the UI thread
+    QTRY_VERIFY(!dialog.isSearching());
 
     QStringList found;
     for (const BatchInput &input : dialog.inputs())
@@ -260,6 +263,7 @@ void TestBatchDialog::startReportsProgressThenTheSummary()
     writePhoto(photos.path(), QStringLiteral("more/three.png"));
 
     BatchDialog dialog(engine(), {photos.path()});
+    QTRY_VERIFY(!dialog.isSearching()); // folders are searched off the UI thread
     dialog.show();
     auto *start = find<QPushButton>(&dialog, "start");
     QVERIFY(!start->isEnabled()); // no destination yet
@@ -321,6 +325,7 @@ void TestBatchDialog::cancelAnswersAtOnceAndLeavesNoPartialFile()
                    1600, 1200);
 
     BatchDialog dialog(engine(), {photos.path()});
+    QTRY_VERIFY(!dialog.isSearching()); // folders are searched off the UI thread
     dialog.show();
     find<QLineEdit>(&dialog, "destination")->setText(out.path());
     auto *exporter = dialog.findChild<BatchExporter *>();
@@ -482,6 +487,21 @@ void TestBatchDialog::theMainWindowOpensItWithTheSessionsPhotos()
 
     dialog->close();
     QTRY_VERIFY(dialog.isNull()); // deleted on close
+}
+
+void TestBatchDialog::aFolderWithoutPhotosIsReportedWithItsProblems()
+{
+    QTemporaryDir photos;
+    QVERIFY(QFile::link(photos.filePath(QStringLiteral("gone.jpg")),
+                        photos.filePath(QStringLiteral("broken.jpg"))));
+    BatchDialog dialog(engine(), {photos.path()});
+    QVERIFY(dialog.isSearching());
+    QVERIFY(!find<QPushButton>(&dialog, "start")->isEnabled());
+    QTRY_VERIFY(!dialog.isSearching());
+    const QString status = find<QLabel>(&dialog, "status")->text();
+    QVERIFY2(status.contains(QLatin1String("No photos found")), qPrintable(status));
+    QVERIFY2(status.contains(QLatin1String("broken link")), qPrintable(status));
+    QVERIFY(dialog.inputs().isEmpty());
 }
 
 QTEST_MAIN(TestBatchDialog)
