@@ -166,6 +166,11 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
 
     connect(m_session, &PhotoSession::photoAdded, this, &MainWindow::onPhotoAdded);
     connect(m_session, &PhotoSession::photoChanged, this, &MainWindow::onPhotoChanged);
+    connect(m_session, &PhotoSession::photoRemoved, this, [this](quint64 id) {
+        delete itemFor(id); // the list moves its current item on; showCurrent follows
+        if (m_list->count() == 0)
+            showCurrent();
+    });
     connect(m_session, &PhotoSession::resultChanged, this, &MainWindow::onResultChanged);
     connect(m_session, &PhotoSession::photoFailed, this,
             [this](quint64, const QString &message) { showMessage(message); });
@@ -222,6 +227,14 @@ void MainWindow::createActions()
     m_copyAction->setShortcut(QKeySequence::Copy);
     m_pasteAction = edit->addAction(tr("&Paste Photo"), this, &MainWindow::paste);
     m_pasteAction->setShortcut(QKeySequence::Paste);
+    edit->addSeparator();
+    m_removeAction = edit->addAction(tr("&Remove from List"), this, &MainWindow::removeSelected);
+    m_removeAction->setShortcuts(QKeySequence::Delete);
+    m_clearAction = edit->addAction(tr("C&lear All"), this, [this] {
+        cancelScans();
+        m_session->clear();
+    });
+    m_clearAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Delete));
     edit->addSeparator();
     m_preferencesAction = edit->addAction(tr("Pre&ferences…"), this, &MainWindow::showPreferences);
     m_preferencesAction->setShortcut(QKeySequence::Preferences);
@@ -300,7 +313,7 @@ void MainWindow::createLayout()
     m_list->setIconSize(QSize(64, 64));
     m_list->setMinimumWidth(180);
     m_list->setUniformItemSizes(true);
-    m_list->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_list->setSelectionMode(QAbstractItemView::ExtendedSelection);
 
     m_view->setPlaceholderText(
         tr("Drop photos or folders here\nor open them with Ctrl+O, or paste with Ctrl+V"));
@@ -673,6 +686,16 @@ void MainWindow::showCurrent()
     updateActions();
 }
 
+void MainWindow::removeSelected()
+{
+    QList<quint64> ids;
+    for (const QListWidgetItem *item : m_list->selectedItems())
+        ids << item->data(kIdRole).toULongLong();
+    if (ids.isEmpty() && currentId())
+        ids << currentId();
+    m_session->remove(ids);
+}
+
 void MainWindow::updateActions()
 {
     const PhotoSession::Photo *photo = m_session->photo(currentId());
@@ -682,6 +705,8 @@ void MainWindow::updateActions()
     m_saveAction->setEnabled(hasResult);
     m_saveAsAction->setEnabled(hasResult);
     m_copyAction->setEnabled(hasResult);
+    m_removeAction->setEnabled(photo != nullptr);
+    m_clearAction->setEnabled(m_list->count() > 0);
 }
 
 } // namespace clearcut::ui

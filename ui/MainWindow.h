@@ -74,6 +74,7 @@ private:
     void paste();
     void save(bool askAlways);
     void copyResult();
+    void removeSelected();
     void showPreferences();
     void showAbout();
     void showMessage(const QString &message);
@@ -112,6 +113,8 @@ private:
     QAction *m_copyAction = nullptr;
     QAction *m_pasteAction = nullptr;
     QAction *m_batchAction = nullptr;
+    QAction *m_removeAction = nullptr;
+    QAction *m_clearAction = nullptr;
     QAction *m_preferencesAction = nullptr;
     QAction *m_aboutAction = nullptr;
     QAction *m_fitAction = nullptr;

@@ -48,6 +48,7 @@ struct PhotoSession::Item
     cv::Mat displayBgr;                         // the display copy, for compositing
     std::shared_ptr<const cv::Mat> probability; // the latest network output
     bool fullQuality = false;
+    CancelFlag cancel = std::make_shared<std::atomic_bool>(false); // its engine requests
     quint64 resultGeneration = 0; // the adjustments the display result was made with
     quint64 exportGeneration = 0;
 };
@@ -120,6 +121,22 @@ void PhotoSession::addFiles(const QStringList &paths)
     }
 }
 
+void PhotoSession::remove(const QList<quint64> &ids)
+{
+    for (const quint64 id : ids) {
+        const std::shared_ptr<Item> entry = m_items.take(id);
+        if (!entry)
+            continue;
+        entry->cancel->store(true);
+        m_order.removeOne(id);
+        for (auto it = m_requestToPhoto.begin(); it != m_requestToPhoto.end();)
+            it = it.value() == id ? m_requestToPhoto.erase(it) : std::next(it);
+        if (m_current == id)
+            m_current = 0;
+        Q_EMIT photoRemoved(id);
+    }
+}
+
 void PhotoSession::addImage(const QImage &image, const QString &name)
 {
     const quint64 id = addItem({}, name);
@@ -161,6 +178,7 @@ void PhotoSession::requestSegmentation(quint64 id)
         request.id = SegmentRequest::nextId();
         request.bgr = entry->bgr;
         request.options.quality = quality;
+        request.cancel = entry->cancel;
         m_requestToPhoto.insert(request.id, id);
         QMetaObject::invokeMethod(
             m_engine, [engine = m_engine, request] { engine->segment(request); },

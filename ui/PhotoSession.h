@@ -64,6 +64,12 @@ public:
     void addFiles(const QStringList &paths);
     void addImage(const QImage &image, const QString &name);
 
+    // Takes photos out of the session: their queued engine requests are cancelled at once (the
+    // engine runs none of them), their decodes and renders still in flight are dropped, and
+    // photoRemoved is emitted for each.
+    void remove(const QList<quint64> &ids);
+    void clear() { remove(m_order); }
+
     QList<quint64> ids() const { return m_order; }
     const Photo *photo(quint64 id) const;
 
@@ -83,6 +89,7 @@ public:
 
 Q_SIGNALS:
     void photoAdded(quint64 id);
+    void photoRemoved(quint64 id);
     void photoChanged(quint64 id); // state, thumbnail or display original
     void resultChanged(quint64 id);
     void photoFailed(quint64 id, const QString &message); // names the file and the reason

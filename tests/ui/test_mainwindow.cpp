@@ -88,6 +88,8 @@ private Q_SLOTS:
     void toolbarIconsComeFromTheAppAndFollowTheTheme();
     void aFolderOf10000FilesIsSearchedWithoutFreezingTheWindow();
     void aCancelledSearchAddsNothing();
+    void removedPhotosHaveTheirQueuedRequestsCancelled();
+    void clearAllEmptiesTheWindow();
 
 private:
     void useModel(const QString &path);
@@ -346,6 +348,83 @@ void TestMainWindow::aCancelledSearchAddsNothing()
     // Whatever the search had found when it stopped is dropped, on purpose.
     QTest::qWait(50);
     QCOMPARE(window.session()->ids().size(), 0);
+}
+
+static QAction *actionWithShortcut(QWidget *window, const QKeySequence &shortcut)
+{
+    for (QAction *action : window->findChildren<QAction *>())
+        if (action->shortcuts().contains(shortcut))
+            return action;
+    return nullptr;
+}
+
+void TestMainWindow::removedPhotosHaveTheirQueuedRequestsCancelled()
+{
+    QStringList photos;
+    for (int i = 0; i < 3; ++i)
+        photos << writePhoto(m_dir.path(), QStringLiteral("removed%1.png").arg(i));
+    const QString kept = writePhoto(m_dir.path(), QStringLiteral("kept.png"));
+    EngineThread engine;
+    // Counted on this thread (a QSignalSpy would be appended to from the engine's).
+    int segmented = 0;
+    int cancelled = 0;
+    connect(engine.engine(), &Engine::segmented, this, [&] { ++segmented; });
+    connect(engine.engine(), &Engine::segmentCancelled, this, [&] { ++cancelled; });
+    ui::MainWindow window(engine.engine());
+    window.show();
+    window.addFiles(photos + QStringList{kept});
+    PhotoSession *session = window.session();
+    // Decoded, their requests queued in the engine, which has no model yet.
+    const auto allWaiting = [session] {
+        const QList<quint64> ids = session->ids();
+        return ids.size() == 4 && std::all_of(ids.begin(), ids.end(), [session](quint64 id) {
+                   return session->photo(id)->state == PhotoSession::State::Waiting;
+               });
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(allWaiting(), 30000);
+    QListWidget *list = window.photoList();
+    QCOMPARE(list->count(), 4);
+    list->clearSelection();
+    for (int i = 0; i < 3; ++i)
+        list->item(i)->setSelected(true);
+    QAction *remove = actionWithShortcut(&window, QKeySequence(QKeySequence::Delete));
+    QVERIFY(remove);
+    remove->trigger();
+    QCOMPARE(session->ids().size(), 1);
+    QCOMPARE(list->count(), 1);
+    const quint64 keptId = session->ids().first();
+    QVERIFY(session->photo(keptId));
+    QCOMPARE(session->photo(keptId)->name, QStringLiteral("kept.png"));
+
+    window.loadModel();
+    // The kept photo's two passes run; the removed ones' six are dropped without running.
+    QTRY_VERIFY_WITH_TIMEOUT(session->photo(keptId) &&
+                                 session->photo(keptId)->state == PhotoSession::State::Done,
+                             30000);
+    QTRY_COMPARE(cancelled, 6);
+    QCOMPARE(segmented, 2);
+}
+
+void TestMainWindow::clearAllEmptiesTheWindow()
+{
+    const QString a = writePhoto(m_dir.path(), QStringLiteral("clear-a.png"));
+    const QString b = writePhoto(m_dir.path(), QStringLiteral("clear-b.png"));
+    EngineThread engine;
+    ui::MainWindow window(engine.engine());
+    window.show();
+    window.loadModel();
+    window.addFiles({a, b});
+    QTRY_VERIFY_WITH_TIMEOUT(allSettled(window.session()), 30000);
+    QVERIFY(window.compareView()->hasOriginal());
+    QAction *clear =
+        actionWithShortcut(&window, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Delete));
+    QVERIFY(clear);
+    QVERIFY(clear->isEnabled());
+    clear->trigger();
+    QCOMPARE(window.session()->ids().size(), 0);
+    QCOMPARE(window.photoList()->count(), 0);
+    QVERIFY(!window.compareView()->hasOriginal());
+    QVERIFY(!clear->isEnabled());
 }
 
 QTEST_MAIN(TestMainWindow)
