@@ -35,7 +35,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="+49"/>
+        <location filename="../../ui/MainWindow.cpp" line="+51"/>
         <source>Opening…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -319,12 +319,12 @@ Click to choose another image…</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+616"/>
+        <location line="+651"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-614"/>
+        <location line="-649"/>
         <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
@@ -497,19 +497,34 @@ Click to choose another image…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+98"/>
+        <location line="+105"/>
         <source>No photos found in %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+47"/>
-        <location line="+208"/>
+        <location line="+4"/>
+        <source>… and %1 more problems</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>%1 folders</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&lt;b&gt;Adding photos…&lt;/b&gt; %1 found in %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <location line="+210"/>
         <location line="+80"/>
         <source>%1 — %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-268"/>
+        <location line="-270"/>
         <source>&lt;b&gt;Exporting %1…&lt;/b&gt;</source>
         <translation type="unfinished"></translation>
     </message>
@@ -554,7 +569,7 @@ Click to choose another image…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+31"/>
         <source>Save the results in</source>
         <translation type="unfinished"></translation>
     </message>
@@ -647,7 +662,7 @@ Click to choose another image…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>No transparency: uses the chosen background (white for Transparent).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -703,6 +718,11 @@ Click to choose another image…</source>
     </message>
     <message>
         <location line="+8"/>
+        <source>Wait for the folder search to finish</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Add photos first</source>
         <translation type="unfinished"></translation>
     </message>
@@ -757,7 +777,7 @@ Click to choose another image…</source>
 <context>
     <name>clearcut::ui::InputList</name>
     <message>
-        <location filename="../../ui/BatchDialog.cpp" line="-760"/>
+        <location filename="../../ui/BatchDialog.cpp" line="-798"/>
         <source>Drop photos or folders here,
 or use Add files… and Add folder…</source>
         <translation type="unfinished"></translation>
@@ -766,13 +786,13 @@ or use Add files… and Add folder…</source>
 <context>
     <name>clearcut::ui::MainWindow</name>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="+51"/>
-        <location line="+477"/>
+        <location filename="../../ui/MainWindow.cpp" line="+42"/>
+        <location line="+551"/>
         <source>ClearCut</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-451"/>
+        <location line="-525"/>
         <source>Choose a TorchScript model</source>
         <translation type="unfinished"></translation>
     </message>
@@ -782,7 +802,7 @@ or use Add files… and Add folder…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+19"/>
         <source>Not saved: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -838,6 +858,16 @@ or use Add files… and Add folder…</source>
     </message>
     <message>
         <location line="+3"/>
+        <source>&amp;Remove from List</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>C&amp;lear All</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Pre&amp;ferences…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -893,17 +923,42 @@ or open them with Ctrl+O, or paste with Ctrl+V</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+34"/>
-        <source>Drop to add photos</source>
+        <location line="+32"/>
+        <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+25"/>
-        <source>No photos found in %1</source>
+        <location line="+1"/>
+        <source>Stop searching the folders; nothing found so far is added</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+10"/>
+        <source>Drop to add photos</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>Search cancelled: no photos added</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>No photos found in %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>… and %1 more problems</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Adding photos… %1 found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>Open photos</source>
         <translation type="unfinished"></translation>
     </message>
@@ -971,7 +1026,7 @@ or open them with Ctrl+O, or paste with Ctrl+V</source>
 <context>
     <name>clearcut::ui::PhotoSession</name>
     <message>
-        <location filename="../../ui/PhotoSession.cpp" line="+294"/>
+        <location filename="../../ui/PhotoSession.cpp" line="+312"/>
         <source>%1: there is no result to save yet</source>
         <translation type="unfinished"></translation>
     </message>
