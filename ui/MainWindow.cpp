@@ -127,7 +127,7 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
       m_view(new CompareView(this)), m_list(new QListWidget(this)), m_adjust(new AdjustPanel(this)),
       m_warmup(new WarmupBar(this)), m_dragOut(new DragOutButton(this)), m_banner(new QLabel(this)),
       m_dropOverlay(new QLabel(this)), m_scanStatus(new QLabel(this)),
-      m_scanCancel(new QToolButton(this))
+      m_scanCancel(new QToolButton(this)), m_zoomLabel(new QLabel(this))
 {
     setWindowTitle(tr("ClearCut"));
     setWindowIcon(appIcon());
@@ -261,6 +261,17 @@ void MainWindow::createActions()
     m_fitAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
     m_actualAction = view->addAction(tr("&Actual Size"), m_view, &CompareView::zoomToActualSize);
     m_actualAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
+    // Around the view's centre, as the wheel does around the cursor.
+    const auto zoomAroundCentre = [this](double factor) {
+        m_view->zoomBy(factor, QRectF(m_view->rect()).center());
+    };
+    QAction *zoomIn =
+        view->addAction(tr("Zoom &In"), this, [zoomAroundCentre] { zoomAroundCentre(1.25); });
+    zoomIn->setShortcuts(
+        {QKeySequence(QKeySequence::ZoomIn), QKeySequence(Qt::CTRL | Qt::Key_Equal)});
+    QAction *zoomOut =
+        view->addAction(tr("Zoom &Out"), this, [zoomAroundCentre] { zoomAroundCentre(0.8); });
+    zoomOut->setShortcut(QKeySequence::ZoomOut);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     m_aboutAction = help->addAction(tr("&About ClearCut"), this, &MainWindow::showAbout);
@@ -346,6 +357,14 @@ void MainWindow::createLayout()
     splitter->setSizes({200, 760, 240});
     setCentralWidget(splitter);
     statusBar()->addPermanentWidget(m_warmup, 1);
+    m_zoomLabel->setObjectName(QStringLiteral("zoomLabel"));
+    m_zoomLabel->setToolTip(tr("Zoom: Ctrl+= and Ctrl+- change it, Ctrl+0 fits, Ctrl+1 is 100%"));
+    statusBar()->addPermanentWidget(m_zoomLabel);
+    m_zoomLabel->hide();
+    connect(m_view, &CompareView::zoomChanged, this, [this](double zoom) {
+        m_zoomLabel->setText(QStringLiteral("%1%").arg(qRound(zoom * 100)));
+        m_zoomLabel->setVisible(m_view->hasOriginal());
+    });
     m_scanStatus->setObjectName(QStringLiteral("scanStatus"));
     m_scanCancel->setObjectName(QStringLiteral("scanCancel"));
     m_scanCancel->setText(tr("Cancel"));
@@ -417,6 +436,7 @@ void MainWindow::addFiles(const QStringList &paths)
             notes << tr("… and %1 more problems").arg(found.problems.size() - listed);
         if (!notes.isEmpty())
             showMessage(notes.join(QLatin1Char('\n')));
+        m_selectNextAdded = true; // the first new photo is the one shown
         m_session->addFiles(files);
     });
     scan->start();
@@ -464,6 +484,7 @@ void MainWindow::paste()
         return addFiles(files);
     if (mime->hasImage()) {
         static int pasted = 0;
+        m_selectNextAdded = true;
         m_session->addImage(qvariant_cast<QImage>(mime->imageData()),
                             tr("Pasted image %1").arg(++pasted));
         return;
@@ -595,6 +616,7 @@ void MainWindow::dropEvent(QDropEvent *event)
     if (!files.isEmpty()) {
         addFiles(files);
     } else if (event->mimeData()->hasImage()) {
+        m_selectNextAdded = true;
         m_session->addImage(qvariant_cast<QImage>(event->mimeData()->imageData()),
                             tr("Dropped image"));
     } else {
@@ -639,8 +661,11 @@ void MainWindow::onPhotoAdded(quint64 id)
     auto *item = new QListWidgetItem(m_list);
     item->setData(kIdRole, id);
     onPhotoChanged(id);
-    if (!m_list->currentItem())
-        m_list->setCurrentItem(item);
+    if (m_selectNextAdded || !m_list->currentItem()) {
+        m_selectNextAdded = false;
+        m_list->setCurrentItem(item, QItemSelectionModel::ClearAndSelect);
+        m_list->scrollToItem(item);
+    }
 }
 
 void MainWindow::onPhotoChanged(quint64 id)
@@ -681,6 +706,8 @@ void MainWindow::showCurrent()
             m_view->setResult(photo->displayResult);
     }
     setWindowTitle(photo ? tr("%1 — ClearCut").arg(photo->name) : tr("ClearCut"));
+    m_zoomLabel->setText(QStringLiteral("%1%").arg(qRound(m_view->zoom() * 100)));
+    m_zoomLabel->setVisible(m_view->hasOriginal());
     m_dragOut->setSource(photo ? photo->exportFile : QString(),
                          photo ? photo->displayResult : QImage());
     updateActions();

@@ -101,10 +101,12 @@ private:
     QLabel *m_dropOverlay;
     QLabel *m_scanStatus;
     QToolButton *m_scanCancel;
+    QLabel *m_zoomLabel;
     QHash<PhotoScan *, int> m_scanCounts; // running folder searches and what each found so far
     ModelInfo m_modelInfo;
     QString m_lastMessage;
     bool m_dropHighlight = false;
+    bool m_selectNextAdded = false; // new and pasted photos are selected
     bool m_painted = false;
 
     QAction *m_openAction = nullptr;

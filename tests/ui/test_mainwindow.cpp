@@ -90,6 +90,7 @@ private Q_SLOTS:
     void aCancelledSearchAddsNothing();
     void removedPhotosHaveTheirQueuedRequestsCancelled();
     void clearAllEmptiesTheWindow();
+    void aNewPhotoIsSelectedAndCtrlEqualsZoomsIn();
 
 private:
     void useModel(const QString &path);
@@ -425,6 +426,34 @@ void TestMainWindow::clearAllEmptiesTheWindow()
     QCOMPARE(window.photoList()->count(), 0);
     QVERIFY(!window.compareView()->hasOriginal());
     QVERIFY(!clear->isEnabled());
+}
+
+void TestMainWindow::aNewPhotoIsSelectedAndCtrlEqualsZoomsIn()
+{
+    const QString first = writePhoto(m_dir.path(), QStringLiteral("first.png"));
+    const QString second = writePhoto(m_dir.path(), QStringLiteral("second.png"), 400, 300);
+    EngineThread engine;
+    ui::MainWindow window(engine.engine());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.addFiles({first});
+    QTRY_VERIFY(window.compareView()->hasOriginal());
+    QTRY_VERIFY(window.windowTitle().startsWith(QLatin1String("first.png")));
+    window.addFiles({second});
+    // The photo just added is the one shown, not the first one still.
+    QTRY_VERIFY(window.windowTitle().startsWith(QLatin1String("second.png")));
+    QCOMPARE(window.photoList()->selectedItems().size(), 1);
+
+    auto *zoomLabel = window.findChild<QLabel *>(QStringLiteral("zoomLabel"));
+    QTRY_VERIFY(zoomLabel->isVisibleTo(&window));
+    const double before = window.compareView()->zoom();
+    QCOMPARE(zoomLabel->text(), QStringLiteral("%1%").arg(qRound(before * 100)));
+    QTest::keyClick(&window, Qt::Key_Equal, Qt::ControlModifier);
+    QTRY_VERIFY(window.compareView()->zoom() > before * 1.2);
+    QCOMPARE(zoomLabel->text(),
+             QStringLiteral("%1%").arg(qRound(window.compareView()->zoom() * 100)));
+    QTest::keyClick(&window, Qt::Key_Minus, Qt::ControlModifier);
+    QTRY_VERIFY(qAbs(window.compareView()->zoom() - before) < before * 0.01);
 }
 
 QTEST_MAIN(TestMainWindow)
