@@ -6,10 +6,16 @@
 #include "engine/Engine.h"
 #include "engine/ImageIO.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 
 #include <opencv2/core.hpp>
+
+#if defined(Q_OS_UNIX)
+#include <cerrno>
+#include <csignal>
+#endif
 
 namespace clearcut::ui {
 namespace {
@@ -31,7 +37,47 @@ cv::Mat displayComposite(const cv::Mat &bgr, const cv::Mat &mask, const OutputTy
     return bgra;
 }
 
+// The drag-out files live in <temp>/ClearCut-drag-<pid>-XXXXXX: removed with the session, and by
+// the next start when the process that made them was killed.
+const QString kDragFolderPrefix = QStringLiteral("ClearCut-drag-");
+
+QString dragFolderTemplate()
+{
+    return QDir(QDir::tempPath())
+        .filePath(kDragFolderPrefix + QString::number(QCoreApplication::applicationPid()) +
+                  QStringLiteral("-XXXXXX"));
+}
+
+bool processIsAlive(qint64 pid)
+{
+#if defined(Q_OS_UNIX)
+    return ::kill(pid_t(pid), 0) == 0 || errno == EPERM;
+#else
+    Q_UNUSED(pid)
+    return true; // no cheap check here: leave the folder to the system's temp clean-up
+#endif
+}
+
 } // namespace
+
+int PhotoSession::removeStaleDragFolders()
+{
+    int removed = 0;
+    const QDir temp(QDir::tempPath());
+    const QFileInfoList folders = temp.entryInfoList({kDragFolderPrefix + QLatin1Char('*')},
+                                                     QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QFileInfo &folder : folders) {
+        // ClearCut-drag-<pid>-XXXXXX
+        const QStringList parts =
+            folder.fileName().mid(kDragFolderPrefix.size()).split(QLatin1Char('-'));
+        bool ok = false;
+        const qint64 pid = parts.value(0).toLongLong(&ok);
+        if (!ok || pid == QCoreApplication::applicationPid() || processIsAlive(pid))
+            continue;
+        removed += QDir(folder.filePath()).removeRecursively() ? 1 : 0;
+    }
+    return removed;
+}
 
 struct PhotoSession::Decoded
 {
@@ -53,8 +99,11 @@ struct PhotoSession::Item
     quint64 exportGeneration = 0;
 };
 
-PhotoSession::PhotoSession(Engine *engine, QObject *parent) : QObject(parent), m_engine(engine)
+PhotoSession::PhotoSession(Engine *engine, QObject *parent)
+    : QObject(parent), m_engine(engine), m_exportDir(dragFolderTemplate())
 {
+    // Off the UI thread: it lists the temp folder.
+    m_pool.start([] { removeStaleDragFolders(); });
     m_pool.setObjectName(QStringLiteral("ClearCut photo pool"));
     // A full-resolution render takes seconds on a big photo: only start it once the user has
     // stopped adjusting, so it never competes with the display re-composites.

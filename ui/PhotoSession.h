@@ -87,6 +87,10 @@ public:
 
     int inferenceCount() const { return m_inferences; }
 
+    // Removes the drag-out folders that sessions of killed processes left in the temp folder;
+    // returns how many. A session runs it once, in the background, when it is made.
+    static int removeStaleDragFolders();
+
 Q_SIGNALS:
     void photoAdded(quint64 id);
     void photoRemoved(quint64 id);

@@ -22,6 +22,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QMimeData>
+#include <QProcess>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -91,6 +92,7 @@ private Q_SLOTS:
     void removedPhotosHaveTheirQueuedRequestsCancelled();
     void clearAllEmptiesTheWindow();
     void aNewPhotoIsSelectedAndCtrlEqualsZoomsIn();
+    void dragFoldersOfKilledRunsAreRemovedAndLiveOnesKept();
 
 private:
     void useModel(const QString &path);
@@ -454,6 +456,41 @@ void TestMainWindow::aNewPhotoIsSelectedAndCtrlEqualsZoomsIn()
              QStringLiteral("%1%").arg(qRound(window.compareView()->zoom() * 100)));
     QTest::keyClick(&window, Qt::Key_Minus, Qt::ControlModifier);
     QTRY_VERIFY(qAbs(window.compareView()->zoom() - before) < before * 0.01);
+}
+
+void TestMainWindow::dragFoldersOfKilledRunsAreRemovedAndLiveOnesKept()
+{
+    QProcess ended;
+    ended.start(QStringLiteral("/bin/true"));
+    QVERIFY(ended.waitForStarted());
+    const qint64 deadPid = ended.processId();
+    QVERIFY(ended.waitForFinished());
+    QProcess running;
+    running.start(QStringLiteral("/bin/sleep"), {QStringLiteral("30")});
+    QVERIFY(running.waitForStarted());
+
+    const QDir temp(QDir::tempPath());
+    const auto makeFolder = [&](qint64 pid) {
+        const QString path = temp.filePath(QStringLiteral("ClearCut-drag-%1-test01").arg(pid));
+        QDir().mkpath(path);
+        QFile file(path + QStringLiteral("/photo_rgba.png"));
+        file.open(QIODevice::WriteOnly);
+        return path;
+    };
+    const QString stale = makeFolder(deadPid);
+    const QString live = makeFolder(running.processId());
+    const QString mine = makeFolder(QCoreApplication::applicationPid());
+    QVERIFY(QFileInfo::exists(stale));
+
+    QVERIFY(PhotoSession::removeStaleDragFolders() >= 1);
+    QVERIFY(!QFileInfo::exists(stale));
+    QVERIFY(QFileInfo::exists(live));
+    QVERIFY(QFileInfo::exists(mine));
+
+    running.kill();
+    running.waitForFinished();
+    QDir(live).removeRecursively();
+    QDir(mine).removeRecursively();
 }
 
 QTEST_MAIN(TestMainWindow)
