@@ -223,8 +223,11 @@ void TestEngine::requestBeforeReadyIsServedAfterReady()
     EventLog log(thread.engine());
     queueSegment(thread.engine(), requestFor(1));
     queueSegment(thread.engine(), requestFor(2));
-    // Nothing is served while there is no model.
-    QTest::qWait(200);
+    // Nothing is served while there is no model: once the engine has taken both requests (a
+    // blocking call queued behind them returns), and whatever it emitted has arrived here.
+    QMetaObject::invokeMethod(
+        thread.engine(), [] {}, Qt::BlockingQueuedConnection);
+    QCoreApplication::processEvents();
     QVERIFY(log.results.isEmpty());
 
     queueLoad(thread.engine(), m_good);
@@ -339,28 +342,28 @@ void TestEngine::loadFailures()
     const QString dir = m_dir.path();
     const QString path = dir + QLatin1Char('/') + fileName;
     const QString stem = QFileInfo(path).completeBaseName();
-    auto writeFile = [](const QString &p, const QByteArray &bytes) {
+    // Checked where it is called: a QVERIFY in a lambda would only leave the lambda.
+    const auto writeFile = [](const QString &p, const QByteArray &bytes) {
         QFile f(p);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(bytes);
+        return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
     };
     if (stem == QLatin1String("text") || stem == QLatin1String("truncated") ||
         stem == QLatin1String("empty") || stem == QLatin1String("badsidecar")) {
         QFile::copy(ModelSpec::sidecarPath(m_good), ModelSpec::sidecarPath(path));
     }
     if (stem == QLatin1String("text")) {
-        writeFile(path, "this is not a model\n");
+        QVERIFY(writeFile(path, "this is not a model\n"));
     } else if (stem == QLatin1String("truncated")) {
         QFile good(m_good);
         QVERIFY(good.open(QIODevice::ReadOnly));
-        writeFile(path, good.readAll().left(int(good.size() / 2)));
+        QVERIFY(writeFile(path, good.readAll().left(int(good.size() / 2))));
     } else if (stem == QLatin1String("empty")) {
-        writeFile(path, {});
+        QVERIFY(writeFile(path, {}));
     } else if (stem == QLatin1String("nosidecar")) {
         QFile::copy(m_good, path);
     } else if (stem == QLatin1String("badsidecar")) {
         QFile::copy(m_good, path);
-        writeFile(ModelSpec::sidecarPath(path), "{\"input\": {\"policy\": \"sideways\"}}");
+        QVERIFY(writeFile(ModelSpec::sidecarPath(path), "{\"input\": {\"policy\": \"sideways\"}}"));
     } else if (stem == QLatin1String("wrongshape")) {
         test::writeSyntheticModel(dir, stem, SyntheticModel::WrongShape);
     } else if (stem == QLatin1String("throws")) {

@@ -161,11 +161,9 @@ void TestModelSpec::defaultModelIsSearchedUserFirstThenInstalledFolders()
     qunsetenv("CLEARCUT_MODEL_DIR");
     qputenv("XDG_DATA_HOME", user.toUtf8());
     qputenv("XDG_DATA_DIRS", (first + QLatin1Char(':') + second).toUtf8());
-    const auto place = [](const QString &dir) {
-        QVERIFY(QDir().mkpath(dir));
+    const auto place = [](const QString &dir) { // checked where it is called
         QFile file(dir + QStringLiteral("/isnet.pt"));
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        QVERIFY(file.write("model") == 5);
+        return QDir().mkpath(dir) && file.open(QIODevice::WriteOnly) && file.write("model") == 5;
     };
     const QString userModel = user + QStringLiteral("/ClearCut/models/isnet.pt");
     const QString secondModel = second + QStringLiteral("/clearcut/models/isnet.pt");
@@ -177,10 +175,10 @@ void TestModelSpec::defaultModelIsSearchedUserFirstThenInstalledFolders()
     // None installed: the user's folder, so the message names where setup puts it.
     QCOMPARE(defaultModelPath(), userModel);
 
-    place(second + QStringLiteral("/clearcut/models"));
+    QVERIFY(place(second + QStringLiteral("/clearcut/models")));
     QCOMPARE(defaultModelPath(), secondModel);
 
-    place(user + QStringLiteral("/ClearCut/models"));
+    QVERIFY(place(user + QStringLiteral("/ClearCut/models")));
     QCOMPARE(defaultModelPath(), userModel);
 
     qunsetenv("XDG_DATA_HOME");

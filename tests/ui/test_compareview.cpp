@@ -3,9 +3,7 @@
 #include "ui/CompareView.h"
 
 #include <QApplication>
-#include <QElapsedTimer>
 #include <QMouseEvent>
-#include <QPainter>
 #include <QSignalSpy>
 #include <QTest>
 #include <QWheelEvent>
@@ -130,7 +128,6 @@ private Q_SLOTS:
     void draggingAZoomedInImagePansIt();
     void doubleClickTogglesFitAndActualSize();
     void clearShowsThePlaceholder();
-    void repaintTiming();
 };
 
 void TestCompareView::splitShowsOriginalLeftOfTheDividerAndResultRight()
@@ -454,50 +451,6 @@ void TestCompareView::clearShowsThePlaceholder()
         for (int x = 0; x < image.width(); ++x)
             inked += image.pixel(x, y) != window ? 1 : 0;
     QVERIFY(inked > 100);
-}
-
-void TestCompareView::repaintTiming()
-{
-    // A realistic display copy of a 24 MP photo, with a cut-out that has soft alpha.
-    const QSize display(2560, 1707);
-    QImage original(display, QImage::Format_RGB32);
-    for (int y = 0; y < display.height(); ++y) {
-        auto *line = reinterpret_cast<QRgb *>(original.scanLine(y));
-        for (int x = 0; x < display.width(); ++x)
-            line[x] = qRgb(x % 256, y % 256, (x + y) % 256);
-    }
-    QImage result(display, QImage::Format_ARGB32_Premultiplied);
-    result.fill(Qt::transparent);
-    {
-        QPainter painter(&result);
-        painter.setRenderHint(QPainter::Antialiasing);
-        painter.setBrush(QColor(40, 160, 90));
-        painter.setPen(Qt::NoPen);
-        painter.drawEllipse(QRectF(QPointF(0, 0), QSizeF(display)).adjusted(300, 200, -300, -200));
-    }
-
-    auto view = shownView(QSize(1000, 700));
-    view->setOriginal(original, QSize(6000, 4000));
-    view->setResult(result);
-    QImage target(view->size(), QImage::Format_ARGB32_Premultiplied);
-
-    const auto time = [&](const char *label) {
-        QElapsedTimer timer;
-        timer.start();
-        view->render(&target); // builds any half-size copy it needs, once
-        qInfo("%s: first repaint %.1f ms", label, timer.nsecsElapsed() / 1e6);
-        timer.restart();
-        for (int i = 0; i < 100; ++i)
-            view->render(&target);
-        const double ms = timer.nsecsElapsed() / 1e6;
-        qInfo("%s: 100 repaints in %.1f ms (%.2f ms each), zoom %.3f", label, ms, ms / 100,
-              view->zoom());
-    };
-    time("fit");
-    view->setZoom(1.0, QPointF(500, 350));
-    time("100%");
-    view->setZoom(4.0, QPointF(500, 350));
-    time("400%");
 }
 
 QTEST_MAIN(TestCompareView)

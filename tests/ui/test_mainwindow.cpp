@@ -163,7 +163,11 @@ void TestMainWindow::dropBeforeTheModelIsReadyIsProcessedAfterwards()
     PhotoSession *session = window.session();
     // Decoded and shown at once, but nothing is inferred without a model.
     QTRY_VERIFY(window.compareView()->hasOriginal());
-    QTest::qWait(300);
+    // The requests went to the engine with the decode: once a blocking call queued behind them
+    // returns, the engine has them, and whatever it emitted has arrived here.
+    QMetaObject::invokeMethod(
+        engine.engine(), [] {}, Qt::BlockingQueuedConnection);
+    QCoreApplication::processEvents();
     QCOMPARE(session->photo(session->ids().first())->state, PhotoSession::State::Waiting);
     QCOMPARE(session->inferenceCount(), 0);
 
@@ -237,10 +241,12 @@ void TestMainWindow::recompositingA12MegapixelPhotoIsQuick()
     ui::MainWindow window(engine.engine());
     window.show();
     window.loadModel();
-    window.addFiles({big});
     PhotoSession *session = window.session();
+    QSignalSpy exported(session, &PhotoSession::exportFileReady);
+    window.addFiles({big});
     QTRY_VERIFY_WITH_TIMEOUT(allSettled(session), 60000);
-    QTest::qWait(500); // let the background export of the first result finish
+    // The drag-out file of the first result is rendered in the background: not during the timing.
+    QVERIFY(exported.wait(60000) || !exported.isEmpty());
 
     const QList<OutputType> types{OutputType::colour(OutputType::kWhite),
                                   OutputType::colour(OutputType::kGreen), OutputType{}};
@@ -348,8 +354,8 @@ void TestMainWindow::aCancelledSearchAddsNothing()
     QVERIFY(window.isScanning());
     window.findChild<QToolButton *>(QStringLiteral("scanCancel"))->click();
     QTRY_VERIFY_WITH_TIMEOUT(!window.isScanning(), 30000);
-    // Whatever the search had found when it stopped is dropped, on purpose.
-    QTest::qWait(50);
+    // Whatever the search had found when it stopped is dropped, on purpose (the search's end is
+    // where photos would have been added, so there is nothing left to wait for).
     QCOMPARE(window.session()->ids().size(), 0);
 }
 
