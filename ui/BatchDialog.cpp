@@ -741,8 +741,15 @@ void BatchDialog::copyFailures()
 void BatchDialog::openDestination()
 {
     const QString folder = QDir::fromNativeSeparators(m_destination->text().trimmed());
-    if (!folder.isEmpty())
-        QDesktopServices::openUrl(QUrl::fromLocalFile(folder));
+    if (folder.isEmpty())
+        return;
+    // Said in the window: a click that silently does nothing looks like a hang.
+    const QString shown = QDir::toNativeSeparators(folder).toHtmlEscaped();
+    if (!QFileInfo(folder).isDir())
+        m_status->setText(tr("Cannot open %1: the folder does not exist any more.").arg(shown));
+    else if (!QDesktopServices::openUrl(QUrl::fromLocalFile(folder)))
+        m_status->setText(
+            tr("Cannot open %1: no file manager answered. The results are there.").arg(shown));
 }
 
 void BatchDialog::onProgress(const BatchProgress &progress)

@@ -319,12 +319,12 @@ Click to choose another image…</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+651"/>
+        <location line="+658"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-649"/>
+        <location line="-656"/>
         <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
@@ -518,13 +518,13 @@ Click to choose another image…</source>
     </message>
     <message>
         <location line="+48"/>
-        <location line="+210"/>
+        <location line="+217"/>
         <location line="+80"/>
         <source>%1 — %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-270"/>
+        <location line="-277"/>
         <source>&lt;b&gt;Exporting %1…&lt;/b&gt;</source>
         <translation type="unfinished"></translation>
     </message>
@@ -574,7 +574,17 @@ Click to choose another image…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+18"/>
+        <source>Cannot open %1: the folder does not exist any more.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cannot open %1: no file manager answered. The results are there.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>%1 of %2: %3</source>
         <translation type="unfinished"></translation>
     </message>
@@ -777,7 +787,7 @@ Click to choose another image…</source>
 <context>
     <name>clearcut::ui::InputList</name>
     <message>
-        <location filename="../../ui/BatchDialog.cpp" line="-798"/>
+        <location filename="../../ui/BatchDialog.cpp" line="-805"/>
         <source>Drop photos or folders here,
 or use Add files… and Add folder…</source>
         <translation type="unfinished"></translation>
@@ -1041,7 +1051,7 @@ or open them with Ctrl+O, or paste with Ctrl+V</source>
 <context>
     <name>clearcut::ui::PhotoSession</name>
     <message>
-        <location filename="../../ui/PhotoSession.cpp" line="+312"/>
+        <location filename="../../ui/PhotoSession.cpp" line="+361"/>
         <source>%1: there is no result to save yet</source>
         <translation type="unfinished"></translation>
     </message>

@@ -108,6 +108,7 @@ private Q_SLOTS:
     void settingsPersistIntoANewDialog();
     void theMainWindowOpensItWithTheSessionsPhotos();
     void aFolderWithoutPhotosIsReportedWithItsProblems();
+    void openDestinationSaysWhenItCannot();
 
 private:
     Engine *engine() const { return m_engine->engine(); }
@@ -502,6 +503,22 @@ void TestBatchDialog::aFolderWithoutPhotosIsReportedWithItsProblems()
     QVERIFY2(status.contains(QLatin1String("No photos found")), qPrintable(status));
     QVERIFY2(status.contains(QLatin1String("broken link")), qPrintable(status));
     QVERIFY(dialog.inputs().isEmpty());
+}
+
+void TestBatchDialog::openDestinationSaysWhenItCannot()
+{
+    QTemporaryDir out;
+    const QString folder = out.filePath(QStringLiteral("results"));
+    QVERIFY(QDir().mkpath(folder));
+    BatchDialog dialog(engine(), {});
+    find<QLineEdit>(&dialog, "destination")->setText(folder);
+    auto *open = find<QPushButton>(&dialog, "openDestination");
+    QVERIFY(open->isEnabled());
+    QVERIFY(QDir(folder).removeRecursively()); // gone since the button was enabled
+    open->click();
+    const QString status = find<QLabel>(&dialog, "status")->text();
+    QVERIFY2(status.contains(QLatin1String("does not exist")), qPrintable(status));
+    QVERIFY2(status.contains(QLatin1String("results")), qPrintable(status));
 }
 
 QTEST_MAIN(TestBatchDialog)
