@@ -118,7 +118,6 @@ public:
     // inside a folder) is kept once.
     // PhotoFinder::find's inputs, on the calling thread (the command line, tests).
     static QList<BatchInput> collectInputs(const QStringList &paths);
-    static const QStringList &supportedSuffixes() { return PhotoFinder::supportedSuffixes(); }
 
     // An empty string if the pattern makes usable file names, else why not (unknown placeholder,
     // a path separator ...).

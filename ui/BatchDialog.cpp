@@ -2,8 +2,10 @@
 
 #include "AdjustPanel.h"
 #include "AppSettings.h"
+#include "ScanReport.h"
 
 #include "engine/ImageIO.h"
+#include "engine/PhotoFinder.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -499,13 +501,7 @@ void BatchDialog::addPaths(const QStringList &paths)
             if (!found.cancelled && !found.inputs.isEmpty())
                 m_entries << Entry{absolute, true, found.inputs};
             updateInputs();
-            QStringList notes;
-            if (!found.cancelled && found.inputs.isEmpty())
-                notes << tr("No photos found in %1").arg(QDir::toNativeSeparators(absolute));
-            const qsizetype listed = std::min<qsizetype>(found.problems.size(), 3);
-            notes << found.problems.mid(0, listed);
-            if (found.problems.size() > listed)
-                notes << tr("… and %1 more problems").arg(found.problems.size() - listed);
+            QStringList notes = scanNotes(found, {absolute});
             for (QString &note : notes)
                 note = note.toHtmlEscaped();
             if (!notes.isEmpty() && !isRunning())
@@ -687,7 +683,7 @@ void BatchDialog::addFiles()
     if (folder.isEmpty())
         folder = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
     QStringList patterns;
-    for (const QString &suffix : BatchExporter::supportedSuffixes())
+    for (const QString &suffix : PhotoFinder::supportedSuffixes())
         patterns << QStringLiteral("*.") + suffix;
     addPaths(QFileDialog::getOpenFileNames(
         this, tr("Add photos"), folder,

@@ -7,6 +7,7 @@
 #include "IconSet.h"
 #include "PhotoSession.h"
 #include "PreferencesDialog.h"
+#include "ScanReport.h"
 #include "Theme.h"
 #include "WarmupBar.h"
 
@@ -361,10 +362,7 @@ void MainWindow::createLayout()
     m_zoomLabel->setToolTip(tr("Zoom: Ctrl+= and Ctrl+- change it, Ctrl+0 fits, Ctrl+1 is 100%"));
     statusBar()->addPermanentWidget(m_zoomLabel);
     m_zoomLabel->hide();
-    connect(m_view, &CompareView::zoomChanged, this, [this](double zoom) {
-        m_zoomLabel->setText(QStringLiteral("%1%").arg(qRound(zoom * 100)));
-        m_zoomLabel->setVisible(m_view->hasOriginal());
-    });
+    connect(m_view, &CompareView::zoomChanged, this, &MainWindow::updateZoomLabel);
     m_scanStatus->setObjectName(QStringLiteral("scanStatus"));
     m_scanCancel->setObjectName(QStringLiteral("scanCancel"));
     m_scanCancel->setText(tr("Cancel"));
@@ -423,17 +421,7 @@ void MainWindow::addFiles(const QStringList &paths)
         QStringList files;
         for (const BatchInput &input : found.inputs)
             files << input.path;
-        QStringList notes;
-        if (files.isEmpty()) {
-            QStringList shown;
-            for (const QString &path : scan->paths())
-                shown << QDir::toNativeSeparators(path);
-            notes << tr("No photos found in %1").arg(shown.join(QStringLiteral(", ")));
-        }
-        const qsizetype listed = std::min<qsizetype>(found.problems.size(), 3);
-        notes << found.problems.mid(0, listed);
-        if (found.problems.size() > listed)
-            notes << tr("… and %1 more problems").arg(found.problems.size() - listed);
+        const QStringList notes = scanNotes(found, scan->paths());
         if (!notes.isEmpty())
             showMessage(notes.join(QLatin1Char('\n')));
         m_selectNextAdded = true; // the first new photo is the one shown
@@ -706,11 +694,16 @@ void MainWindow::showCurrent()
             m_view->setResult(photo->displayResult);
     }
     setWindowTitle(photo ? tr("%1 — ClearCut").arg(photo->name) : tr("ClearCut"));
-    m_zoomLabel->setText(QStringLiteral("%1%").arg(qRound(m_view->zoom() * 100)));
-    m_zoomLabel->setVisible(m_view->hasOriginal());
+    updateZoomLabel();
     m_dragOut->setSource(photo ? photo->exportFile : QString(),
                          photo ? photo->displayResult : QImage());
     updateActions();
+}
+
+void MainWindow::updateZoomLabel()
+{
+    m_zoomLabel->setText(QStringLiteral("%1%").arg(qRound(m_view->zoom() * 100)));
+    m_zoomLabel->setVisible(m_view->hasOriginal());
 }
 
 void MainWindow::removeSelected()

@@ -75,6 +75,7 @@ private:
     void save(bool askAlways);
     void copyResult();
     void removeSelected();
+    void updateZoomLabel();
     void showPreferences();
     void showAbout();
     void showMessage(const QString &message);

@@ -4,7 +4,7 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../../ui/BatchDialog.cpp" line="+113"/>
+        <location filename="../../ui/BatchDialog.cpp" line="+114"/>
         <source>1 photo</source>
         <translation type="unfinished"></translation>
     </message>
@@ -35,7 +35,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="+51"/>
+        <location filename="../../ui/MainWindow.cpp" line="+52"/>
         <source>Opening…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -62,6 +62,19 @@
     <message>
         <location line="+2"/>
         <source>Failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ScanReport</name>
+    <message>
+        <location filename="../../ui/ScanReport.cpp" line="+19"/>
+        <source>No photos found in %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>… and %1 more problems</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -319,12 +332,12 @@ Click to choose another image…</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+658"/>
+        <location line="+652"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-656"/>
+        <location line="-650"/>
         <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
@@ -497,17 +510,7 @@ Click to choose another image…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+105"/>
-        <source>No photos found in %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>… and %1 more problems</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+20"/>
+        <location line="+123"/>
         <source>%1 folders</source>
         <translation type="unfinished"></translation>
     </message>
@@ -787,7 +790,7 @@ Click to choose another image…</source>
 <context>
     <name>clearcut::ui::InputList</name>
     <message>
-        <location filename="../../ui/BatchDialog.cpp" line="-805"/>
+        <location filename="../../ui/BatchDialog.cpp" line="-799"/>
         <source>Drop photos or folders here,
 or use Add files… and Add folder…</source>
         <translation type="unfinished"></translation>
@@ -797,12 +800,12 @@ or use Add files… and Add folder…</source>
     <name>clearcut::ui::MainWindow</name>
     <message>
         <location filename="../../ui/MainWindow.cpp" line="+42"/>
-        <location line="+576"/>
+        <location line="+563"/>
         <source>ClearCut</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-550"/>
+        <location line="-537"/>
         <source>Choose a TorchScript model</source>
         <translation type="unfinished"></translation>
     </message>
@@ -948,7 +951,7 @@ or open them with Ctrl+O, or paste with Ctrl+V</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+6"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
@@ -968,17 +971,7 @@ or open them with Ctrl+O, or paste with Ctrl+V</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
-        <source>No photos found in %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>… and %1 more problems</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+22"/>
+        <location line="+28"/>
         <source>Adding photos… %1 found</source>
         <translation type="unfinished"></translation>
     </message>
