@@ -1,9 +1,9 @@
 #include "BatchExporter.h"
 
-#include "Compositor.h"
 #include "Engine.h"
 #include "EngineThread.h"
 #include "ImageIO.h"
+#include "PhotoExport.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -53,118 +53,49 @@ QString numbered(const QString &path, int number)
     return info.dir().filePath(suffix.isEmpty() ? name : name + QLatin1Char('.') + suffix);
 }
 
-// Creates dir; on failure says why in words a user can act on (QDir::mkpath gives no reason).
-QString makeFolder(const QString &dir)
-{
-    if (QDir().mkpath(dir))
-        return QString();
-    const QString shown = QDir::toNativeSeparators(dir);
-    QFileInfo ancestor(dir);
-    while (!ancestor.exists() && !ancestor.isSymLink() && !ancestor.isRoot()) {
-        const QString parent = ancestor.absolutePath();
-        if (parent == ancestor.absoluteFilePath())
-            break;
-        ancestor = QFileInfo(parent);
-    }
-    if (ancestor.exists() && !ancestor.isDir())
-        return QStringLiteral("cannot create the folder %1: %2 is a file, not a folder")
-            .arg(shown, QDir::toNativeSeparators(ancestor.absoluteFilePath()));
-    if (ancestor.exists() && !ancestor.isWritable())
-        return QStringLiteral("cannot create the folder %1: permission denied").arg(shown);
-    return QStringLiteral("cannot create the folder %1").arg(shown);
-}
-
-cv::Size outputSize(const cv::Size &photo, int longest)
-{
-    const int side = std::max(photo.width, photo.height);
-    if (longest <= 0 || side <= longest)
-        return photo;
-    const double scale = double(longest) / side;
-    return {std::max(1, int(std::lround(photo.width * scale))),
-            std::max(1, int(std::lround(photo.height * scale)))};
-}
-
-// Per run, on the encode thread.
+// Per run, on the encode thread: the background image is decoded once, not once per photo.
 struct EncodeCache
 {
     bool backgroundLoaded = false;
-    cv::Mat background;
-    QString backgroundError;
+    LoadedBackground background;
 };
 
-struct WriteOutcome
+// Mask, composite and atomic write of one photo, on the encode thread, through the one export
+// path the window's Save also takes. morePhotos: others are still being decoded or inferred, so
+// the cores are busy and the encoder should spend the least CPU in all; the last photo (or a lone
+// one) has the machine to itself and encodes on all cores.
+PhotoExport::Outcome postAndWrite(const BatchOptions &options, const std::atomic_bool &cancel,
+                                  EncodeCache &cache, const QString &output,
+                                  std::shared_ptr<const cv::Mat> bgr, const cv::Mat &probability,
+                                  bool morePhotos)
 {
-    QString error;
-    bool dropped = false; // cancelled before the write began: nothing was written
-    double postMs = 0;
-    double encodeMs = 0;
-};
-
-// Mask, composite and atomic write of one photo, on the encode thread. morePhotos: others are
-// still being decoded or inferred, so the cores are busy and the encoder should spend the least
-// CPU in all; the last photo (or a lone one) has the machine to itself and encodes on all cores.
-WriteOutcome postAndWrite(const BatchOptions &options, const std::atomic_bool &cancel,
-                          EncodeCache &cache, const QString &output, const cv::Mat &bgr,
-                          const cv::Mat &probability, bool morePhotos)
-{
-    WriteOutcome outcome;
     if (cancel.load()) {
-        outcome.dropped = true;
-        return outcome;
+        PhotoExport::Outcome dropped;
+        dropped.dropped = true;
+        return dropped;
     }
-    QElapsedTimer timer;
-    timer.start();
-    if (options.type.kind == OutputType::Kind::BackgroundImage && !cache.backgroundLoaded) {
-        // Once per run, not once per photo.
-        DecodeResult decoded = ImageIO::decodeFile(options.type.backgroundPath);
-        if (decoded.image)
-            cache.background = std::move(decoded.image->bgr);
-        else
-            cache.backgroundError =
-                QStringLiteral("background image %1: %2")
-                    .arg(QDir::toNativeSeparators(options.type.backgroundPath), decoded.error);
+    if (!cache.backgroundLoaded) {
+        cache.background = PhotoExport::loadBackground(options.type);
         cache.backgroundLoaded = true;
     }
-    if (!cache.backgroundError.isEmpty()) {
-        outcome.error = cache.backgroundError;
-        return outcome;
+    if (!cache.background.error.isEmpty()) {
+        PhotoExport::Outcome failed;
+        failed.error = cache.background.error;
+        return failed;
     }
-
-    // Resizing before compositing makes a smaller output cheaper all the way through; the mask is
-    // upsampled straight to the output size.
-    const cv::Size size = outputSize(bgr.size(), options.resizeLongest);
-    cv::Mat photo = bgr;
-    if (size != bgr.size())
-        cv::resize(bgr, photo, size, 0, 0, cv::INTER_AREA);
-    cv::Mat image = Compositor::compositeFromProbability(
-        photo, probability, options.type, options.adjust, cache.background, &outcome.error);
-    outcome.postMs = msSince(timer);
-    if (image.empty()) {
-        if (outcome.error.isEmpty())
-            outcome.error = QStringLiteral("cannot composite the result");
-        return outcome;
-    }
-    photo.release();
-    outcome.postMs = msSince(timer);
-
-    // The last point where a cancel drops this photo; past it, writeImageAtomic either writes the
-    // whole file or leaves nothing.
-    if (cancel.load()) {
-        outcome.dropped = true;
-        return outcome;
-    }
-    timer.restart();
-    outcome.error = makeFolder(QFileInfo(output).absolutePath());
-    if (outcome.error.isEmpty()) {
-        ImageIO::EncodeOptions encode;
-        encode.format = options.format;
-        encode.quality = options.quality;
-        encode.webpLossless = options.webpLossless;
-        encode.leastCpu = morePhotos;
-        outcome.error = ImageIO::writeImageAtomic(output, image, encode);
-    }
-    outcome.encodeMs = msSince(timer);
-    return outcome;
+    PhotoExport::Job job;
+    job.document.pixels = std::move(bgr);
+    job.document.lowResMask = MaskRefiner::quantized(probability);
+    job.document.adjustments = {options.type, options.adjust};
+    if (cache.background.bgr)
+        job.background = *cache.background.bgr;
+    job.resizeLongest = options.resizeLongest;
+    job.encode.format = options.format;
+    job.encode.quality = options.quality;
+    job.encode.webpLossless = options.webpLossless;
+    job.encode.leastCpu = morePhotos;
+    job.output = output;
+    return PhotoExport::write(job, &cancel);
 }
 
 // glibc keeps what every thread frees in that thread's arena for reuse; with the tens-of-MB
@@ -538,9 +469,9 @@ void BatchExporter::onSegmented(const SegmentResult &result)
 
     m_encodePool.start([this, run, index, output = item.output, bgr = std::move(item.bgr),
                         probability = result.probability, morePhotos]() mutable {
-        const WriteOutcome outcome = postAndWrite(run->options, *run->cancel, run->encodeCache,
-                                                  output, *bgr, *probability, morePhotos);
-        bgr.reset();
+        const PhotoExport::Outcome outcome =
+            postAndWrite(run->options, *run->cancel, run->encodeCache, output, std::move(bgr),
+                         *probability, morePhotos);
         probability.reset();
         releaseFreedMemory();
         QMetaObject::invokeMethod(

@@ -1,7 +1,5 @@
 #include "Compositor.h"
 
-#include "ImageIO.h"
-
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -417,12 +415,12 @@ cv::Mat flattenOnto(const cv::Mat &bgra, const cv::Vec3b &colourRgb)
     return out;
 }
 
-cv::Mat compositeFromProbability(const cv::Mat &photoBgr, const cv::Mat &probability,
-                                 const OutputType &type, const MaskAdjust &adjust,
-                                 const cv::Mat &backgroundBgr, QString *error)
+cv::Mat compositeFromLowResMask(const cv::Mat &photoBgr, const cv::Mat &lowResMask,
+                                const OutputType &type, const MaskAdjust &adjust,
+                                const cv::Mat &backgroundBgr, QString *error)
 {
     const cv::Mat mask =
-        MaskRefiner::adjusted(MaskRefiner::toFullResolution(probability, photoBgr.size()), adjust);
+        MaskRefiner::adjusted(MaskRefiner::toFullResolution(lowResMask, photoBgr.size()), adjust);
     return composite(photoBgr, mask, type, backgroundBgr, error);
 }
 
@@ -447,21 +445,19 @@ cv::Mat composite(const cv::Mat &photoBgr, const cv::Mat &mask, const OutputType
     case OutputType::Kind::Blur:
         return blend(photoBgr, blurredBackground(photoBgr), mask);
     case OutputType::Kind::BackgroundImage: {
+        // The caller decodes the file once (PhotoExport::loadBackground): composing only
+        // composes, it never reads a file.
         cv::Mat background = backgroundBgr;
         if (background.empty()) {
-            const DecodeResult decoded = ImageIO::decodeFile(type.backgroundPath);
-            if (!decoded.image) {
-                if (error)
-                    *error = QStringLiteral("cannot use background image %1: %2")
-                                 .arg(type.backgroundPath, decoded.error);
-                return {};
-            }
-            background = decoded.image->bgr;
-        } else if (background.channels() == 4) {
-            cv::cvtColor(background, background, cv::COLOR_BGRA2BGR);
-        } else if (background.channels() == 1) {
-            cv::cvtColor(background, background, cv::COLOR_GRAY2BGR);
+            if (error)
+                *error = QStringLiteral("no pixels for the background image %1")
+                             .arg(type.backgroundPath);
+            return {};
         }
+        if (background.channels() == 4)
+            cv::cvtColor(background, background, cv::COLOR_BGRA2BGR);
+        else if (background.channels() == 1)
+            cv::cvtColor(background, background, cv::COLOR_GRAY2BGR);
         return blend(photoBgr, coverResize(background, photoBgr.size()), mask);
     }
     case OutputType::Kind::Overlay: {

@@ -16,17 +16,18 @@ namespace clearcut::Compositor {
 // Map -> CV_8UC1, a copy of the mask;
 // Colour, Blur, BackgroundImage -> CV_8UC3 photo*a + background*(1-a);
 // Overlay -> CV_8UC3 photo with the foreground tinted green and its outline drawn.
-// For BackgroundImage, backgroundBgr (any size, CV_8UC3) is scaled to cover the photo and centred;
-// when it is empty the image is read from type.backgroundPath. On failure (an unreadable
-// background) returns an empty mat and sets *error.
+// For BackgroundImage, backgroundBgr (any size, CV_8UC1/3/4, decoded once by the caller:
+// PhotoExport::loadBackground) is scaled to cover the photo and centred; without it returns an
+// empty mat and sets *error. Nothing here reads or writes a file.
 cv::Mat composite(const cv::Mat &photoBgr, const cv::Mat &mask, const OutputType &type,
                   const cv::Mat &backgroundBgr = {}, QString *error = nullptr);
 
-// The whole step from the network's output to the result: the probability map upsampled to the
-// photo's size, adjusted (threshold / reverse), then composited as above.
-cv::Mat compositeFromProbability(const cv::Mat &photoBgr, const cv::Mat &probability,
-                                 const OutputType &type, const MaskAdjust &adjust,
-                                 const cv::Mat &backgroundBgr = {}, QString *error = nullptr);
+// The whole step from the network's output to the result: the low-resolution mask
+// (MaskRefiner::toFullResolution's input) upsampled to the photo's size, adjusted (threshold /
+// reverse), then composited as above.
+cv::Mat compositeFromLowResMask(const cv::Mat &photoBgr, const cv::Mat &lowResMask,
+                                const OutputType &type, const MaskAdjust &adjust,
+                                const cv::Mat &backgroundBgr = {}, QString *error = nullptr);
 
 // Flattens a BGRA result onto a colour, for formats without alpha (rgba saved as JPEG).
 cv::Mat flattenOnto(const cv::Mat &bgra, const cv::Vec3b &colourRgb);

@@ -8,6 +8,8 @@
 #include <QFileInfo>
 #include <QMetaObject>
 
+#include <algorithm>
+
 namespace clearcut {
 
 Engine::Engine(QObject *parent) : QObject(parent) {}
@@ -65,7 +67,12 @@ void Engine::loadModel(const QString &path, const LoadOptions &options)
 
 void Engine::segment(const SegmentRequest &request)
 {
-    m_pending.push_back(request);
+    if (request.urgent)
+        m_pending.insert(std::find_if(m_pending.begin(), m_pending.end(),
+                                      [](const SegmentRequest &queued) { return !queued.urgent; }),
+                         request);
+    else
+        m_pending.push_back(request);
     scheduleServe();
 }
 

@@ -34,7 +34,8 @@ public Q_SLOTS:
     // Loads a model, replacing the current one once the new one is ready. Calling it again after
     // modelFailed is the retry; there is no automatic one.
     void loadModel(const QString &path, const clearcut::LoadOptions &options = {});
-    // Served in order. Requests that arrive while no model is ready wait for one.
+    // Served in order, urgent ones first. Requests that arrive while no model is ready wait for
+    // one.
     void segment(const clearcut::SegmentRequest &request);
 
 Q_SIGNALS:

@@ -1,6 +1,5 @@
 #include "ImageIO.h"
 
-#include "Compositor.h"
 #include "PngWriter.h"
 
 #include <QDir>
@@ -462,9 +461,10 @@ QByteArray encode(const cv::Mat &img, const EncodeOptions &options, QString *err
         return fail(
             QStringLiteral("nothing to encode (expected an 8-bit grey, BGR or BGRA image)"));
 
-    cv::Mat pixels = img;
     if (img.channels() == 4 && !formatSupportsAlpha(format))
-        pixels = Compositor::flattenOnto(img, cv::Vec3b(255, 255, 255));
+        return fail(QStringLiteral("%1 has no transparency: flatten the image first")
+                        .arg(format.toUpper()));
+    const cv::Mat &pixels = img;
 
     if (format == QLatin1String("png"))
         return PngWriter::encode(pixels, options.pngCompression, error,

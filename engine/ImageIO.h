@@ -55,8 +55,8 @@ bool formatSupportsAlpha(const QString &format); // png, webp, tif/tiff
 // "jpeg" -> "jpg", "tiff" -> "tif"; empty for an unsupported format
 QString suffixForFormat(const QString &format);
 
-// img: CV_8UC1 grey, CV_8UC3 BGR or CV_8UC4 BGRA. A BGRA image given for a format without alpha is
-// flattened onto white (callers that want another colour use Compositor::flattenOnto first).
+// img: CV_8UC1 grey, CV_8UC3 BGR or CV_8UC4 BGRA; BGRA only for formats with alpha (composing
+// onto a colour is Compositor's job: PhotoExport flattens a cut-out saved as JPEG onto white).
 // Returns empty bytes and sets *error on failure.
 QByteArray encode(const cv::Mat &img, const EncodeOptions &options, QString *error = nullptr);
 

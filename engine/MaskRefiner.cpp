@@ -9,9 +9,9 @@
 
 namespace clearcut::MaskRefiner {
 
-cv::Mat toFullResolution(const cv::Mat &prob, const cv::Size &size)
+cv::Mat quantized(const cv::Mat &prob)
 {
-    CV_Assert(prob.type() == CV_32FC1 && !prob.empty() && size.width > 0 && size.height > 0);
+    CV_Assert(prob.type() == CV_32FC1 && !prob.empty());
     // The low-resolution map is small (~1 MP): a plain loop costs ~1 ms. Upsampling 8-bit data
     // afterwards is ~10x faster than resizing floats to 24 MP.
     cv::Mat low(prob.size(), CV_8UC1);
@@ -23,7 +23,15 @@ cv::Mat toFullResolution(const cv::Mat &prob, const cv::Size &size)
             m[x] = uchar(v * 255.0f); // truncates, as the reference's Uint8Array does
         }
     }
-    return low.size() == size ? low : Resampler::bilinear(low, size);
+    return low;
+}
+
+cv::Mat toFullResolution(const cv::Mat &low, const cv::Size &size)
+{
+    CV_Assert((low.type() == CV_32FC1 || low.type() == CV_8UC1) && !low.empty() && size.width > 0 &&
+              size.height > 0);
+    const cv::Mat mask = low.type() == CV_8UC1 ? low : quantized(low);
+    return mask.size() == size ? mask : Resampler::bilinear(mask, size);
 }
 
 cv::Mat adjusted(const cv::Mat &mask8u, const MaskAdjust &adjust)

@@ -127,6 +127,9 @@ struct SegmentRequest
     std::shared_ptr<const cv::Mat> bgr; // CV_8UC3, any size
     SegmentOptions options;
     CancelFlag cancel; // optional; set it to drop the request if it has not started
+    // Served before every request that is not: the photo the user is looking at. Urgent requests
+    // keep their order among themselves.
+    bool urgent = false;
 };
 
 struct SegmentResult

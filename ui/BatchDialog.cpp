@@ -967,6 +967,12 @@ void BatchDialog::updateStart()
     m_copyFailures->setEnabled(!isRunning() && !m_summary.failures.isEmpty());
 }
 
+void BatchDialog::startFrom(const Adjustments &adjustments)
+{
+    m_adjust->setOutputType(adjustments.type);
+    m_adjust->setAdjust(adjustments.adjust);
+}
+
 void BatchDialog::loadSettings()
 {
     const auto settings = openSettings();

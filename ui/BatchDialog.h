@@ -5,6 +5,7 @@
 // modal: the main window stays usable while a batch runs. The work itself is BatchExporter's.
 
 #include "engine/BatchExporter.h"
+#include "engine/PhotoExport.h"
 
 #include <QDialog>
 #include <QHash>
@@ -40,6 +41,9 @@ public:
     // engine lives on another thread and already has (or is loading) its model; photos sent
     // before it is ready wait for it.
     BatchDialog(Engine *engine, const QStringList &initialPaths, QWidget *parent = nullptr);
+    // The output and mask adjustments to start from (the main window's current photo's), instead
+    // of the last batch's.
+    void startFrom(const Adjustments &adjustments);
     ~BatchDialog() override;
 
     // Files are taken as they are; folders are searched recursively for supported photos.

@@ -91,6 +91,14 @@ void CompareView::setOriginal(const QImage &original, const QSize &fullSize)
     updateCursor();
 }
 
+void CompareView::sharpenOriginal(const QImage &original)
+{
+    if (original.isNull() || !hasOriginal())
+        return setOriginal(original, m_fullSize);
+    m_original.set(original);
+    update();
+}
+
 void CompareView::setResult(const QImage &result)
 {
     m_result.set(result);

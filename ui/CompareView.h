@@ -38,6 +38,9 @@ public:
     // different resolution than the original (a quick low-res preview): it always covers the same
     // area. A null image removes the result.
     void setResult(const QImage &result);
+    // A sharper copy of the same photo (the preview replaced once the photo is read): zoom, pan,
+    // divider and result are unchanged.
+    void sharpenOriginal(const QImage &original);
     bool hasOriginal() const;
     bool hasResult() const;
     QSize fullSize() const;

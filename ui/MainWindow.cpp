@@ -173,6 +173,11 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
             showCurrent();
     });
     connect(m_session, &PhotoSession::resultChanged, this, &MainWindow::onResultChanged);
+    connect(m_session, &PhotoSession::displaySharpened, this, [this](quint64 id) {
+        if (id == currentId())
+            m_view->sharpenOriginal(m_session->photo(id)->displayOriginal);
+    });
+    connect(m_session, &PhotoSession::problem, this, &MainWindow::showMessage);
     connect(m_session, &PhotoSession::photoFailed, this,
             [this](quint64, const QString &message) { showMessage(message); });
     connect(m_session, &PhotoSession::saveFailed, this, [this](quint64, const QString &message) {
@@ -215,6 +220,8 @@ void MainWindow::createActions()
             if (const PhotoSession::Photo *photo = m_session->photo(id); !photo->path.isEmpty())
                 paths << photo->path;
         auto *dialog = new BatchDialog(m_engine, paths, this);
+        if (m_session->photo(currentId())) // the batch starts from the photo looked at
+            dialog->startFrom(m_session->adjustments(currentId()));
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->show();
     });
@@ -236,6 +243,21 @@ void MainWindow::createActions()
         m_session->clear();
     });
     m_clearAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Delete));
+    edit->addSeparator();
+    m_applySelectedAction = edit->addAction(tr("Apply Adjustments to &Selected"), this, [this] {
+        QList<quint64> ids;
+        for (const QListWidgetItem *item : m_list->selectedItems())
+            ids << item->data(kIdRole).toULongLong();
+        m_session->applyAdjustmentsTo(ids);
+        statusBar()->showMessage(
+            tr("Applied this photo's adjustments to %n photo(s)", nullptr, int(ids.size())), 4000);
+    });
+    m_applyAllAction = edit->addAction(tr("Apply Adjustments to &All"), this, [this] {
+        m_session->applyAdjustmentsTo(m_session->ids());
+        statusBar()->showMessage(tr("Applied this photo's adjustments to all %n photo(s)", nullptr,
+                                    int(m_session->ids().size())),
+                                 4000);
+    });
     edit->addSeparator();
     m_preferencesAction = edit->addAction(tr("Pre&ferences…"), this, &MainWindow::showPreferences);
     m_preferencesAction->setShortcut(QKeySequence::Preferences);
@@ -547,8 +569,10 @@ void MainWindow::showPreferences()
         applyTheme(m_settings.theme);
     m_session->setQuality(m_settings.quality);
     if (m_settings.effectiveModelPath() != before.effectiveModelPath() ||
-        m_settings.device != before.device)
+        m_settings.device != before.device) {
         loadModel();
+        m_session->redoMasks(); // the old model's queued work is cancelled
+    }
 }
 
 void MainWindow::showAbout()
@@ -686,6 +710,14 @@ void MainWindow::showCurrent()
     const quint64 id = currentId();
     const PhotoSession::Photo *photo = m_session->photo(id);
     m_session->setCurrent(id);
+    if (photo) {
+        // The panel shows this photo's own adjustments.
+        const Adjustments adjustments = m_session->adjustments(id);
+        m_adjust->setOutputType(adjustments.type);
+        m_adjust->setAdjust(adjustments.adjust);
+        m_settings.outputType = adjustments.type;
+        m_settings.adjust = adjustments.adjust;
+    }
     if (!photo || photo->displayOriginal.isNull()) {
         m_view->clear();
     } else {
@@ -726,6 +758,8 @@ void MainWindow::updateActions()
     m_saveAsAction->setEnabled(hasResult);
     m_copyAction->setEnabled(hasResult);
     m_removeAction->setEnabled(photo != nullptr);
+    m_applySelectedAction->setEnabled(photo != nullptr);
+    m_applyAllAction->setEnabled(photo != nullptr && m_list->count() > 1);
     m_clearAction->setEnabled(m_list->count() > 0);
 }
 

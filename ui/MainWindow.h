@@ -118,6 +118,8 @@ private:
     QAction *m_batchAction = nullptr;
     QAction *m_removeAction = nullptr;
     QAction *m_clearAction = nullptr;
+    QAction *m_applySelectedAction = nullptr;
+    QAction *m_applyAllAction = nullptr;
     QAction *m_preferencesAction = nullptr;
     QAction *m_aboutAction = nullptr;
     QAction *m_fitAction = nullptr;

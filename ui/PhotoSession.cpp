@@ -5,6 +5,7 @@
 #include "engine/Compositor.h"
 #include "engine/Engine.h"
 #include "engine/ImageIO.h"
+#include "engine/PhotoExport.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -25,10 +26,11 @@ constexpr int kThumbnailSide = 96;
 // What the view shows. The cut-out skips foreground-colour estimation here (~270 ms on a
 // display copy of a 12 MP photo, against ~10 ms without): over the checkerboard the two are
 // hard to tell apart, and saving, copying and dragging out always use the estimated colours.
-cv::Mat displayComposite(const cv::Mat &bgr, const cv::Mat &mask, const OutputType &type)
+cv::Mat displayComposite(const cv::Mat &bgr, const cv::Mat &mask, const OutputType &type,
+                         const cv::Mat &background)
 {
     if (type.kind != OutputType::Kind::Rgba)
-        return Compositor::composite(bgr, mask, type);
+        return Compositor::composite(bgr, mask, type, background);
     cv::Mat bgra;
     const cv::Mat channels[] = {bgr, mask};
     const int fromTo[] = {0, 0, 1, 1, 2, 2, 3, 3};
@@ -79,29 +81,27 @@ int PhotoSession::removeStaleDragFolders()
     return removed;
 }
 
-struct PhotoSession::Decoded
-{
-    std::shared_ptr<const cv::Mat> bgr;
-    cv::Mat displayBgr;
-    QImage displayOriginal;
-    QImage thumbnail;
-};
-
 struct PhotoSession::Item
 {
     Photo photo;
-    std::shared_ptr<const cv::Mat> bgr;         // full resolution
-    cv::Mat displayBgr;                         // the display copy, for compositing
-    std::shared_ptr<const cv::Mat> probability; // the latest network output
+    cv::Mat preview;    // BGR, longest side <= kPreviewSide: every photo keeps it
+    cv::Mat display;    // BGR, longest side <= kDisplaySide: the current photo only
+    cv::Mat lowResMask; // 1 byte a pixel at the network's resolution
     bool fullQuality = false;
-    CancelFlag cancel = std::make_shared<std::atomic_bool>(false); // its engine requests
-    quint64 resultGeneration = 0; // the adjustments the display result was made with
-    quint64 exportGeneration = 0;
+    Adjustments adjustments;
+    quint64 adjustGeneration = 1; // bumped by each change of its adjustments
+    quint64 maskGeneration = 0;   // bumped by each new mask
+    quint64 shownAdjust = 0;      // what the display result was made from
+    quint64 shownMask = 0;
+    bool shownFromDisplay = false;
+    quint64 exported = 0; // adjustGeneration * 2^20 + maskGeneration of the drag-out file
 };
 
 PhotoSession::PhotoSession(Engine *engine, QObject *parent)
-    : QObject(parent), m_engine(engine), m_exportDir(dragFolderTemplate())
+    : QObject(parent), m_engine(engine), m_scheduler(new PhotoScheduler(engine, this)),
+      m_exportDir(dragFolderTemplate())
 {
+    m_scheduler->setPreviewSide(kPreviewSide);
     // Off the UI thread: it lists the temp folder.
     m_pool.start([] { removeStaleDragFolders(); });
     m_pool.setObjectName(QStringLiteral("ClearCut photo pool"));
@@ -110,8 +110,10 @@ PhotoSession::PhotoSession(Engine *engine, QObject *parent)
     m_exportTimer.setSingleShot(true);
     m_exportTimer.setInterval(800);
     connect(&m_exportTimer, &QTimer::timeout, this, &PhotoSession::exportCurrent);
-    connect(m_engine, &Engine::segmented, this, &PhotoSession::onSegmented);
-    connect(m_engine, &Engine::segmentFailed, this, &PhotoSession::onSegmentFailed);
+    connect(m_scheduler, &PhotoScheduler::decoded, this, &PhotoSession::onDecoded);
+    connect(m_scheduler, &PhotoScheduler::pixelsReady, this, &PhotoSession::onPixelsReady);
+    connect(m_scheduler, &PhotoScheduler::maskReady, this, &PhotoSession::onMaskReady);
+    connect(m_scheduler, &PhotoScheduler::failed, this, &PhotoSession::fail);
 }
 
 PhotoSession::~PhotoSession()
@@ -125,10 +127,31 @@ PhotoSession::Item *PhotoSession::item(quint64 id)
     return it == m_items.end() ? nullptr : it->get();
 }
 
-const PhotoSession::Photo *PhotoSession::photo(quint64 id) const
+const PhotoSession::Item *PhotoSession::item(quint64 id) const
 {
     const auto it = m_items.find(id);
-    return it == m_items.end() ? nullptr : &(*it)->photo;
+    return it == m_items.end() ? nullptr : it->get();
+}
+
+const PhotoSession::Photo *PhotoSession::photo(quint64 id) const
+{
+    const Item *entry = item(id);
+    return entry ? &entry->photo : nullptr;
+}
+
+int PhotoSession::inferenceCount() const
+{
+    return m_scheduler->inferenceCount();
+}
+
+void PhotoSession::setQuality(Quality quality)
+{
+    m_scheduler->setQuality(quality);
+}
+
+void PhotoSession::redoMasks()
+{
+    m_scheduler->redoAll();
 }
 
 quint64 PhotoSession::addItem(const QString &path, const QString &name)
@@ -138,36 +161,27 @@ quint64 PhotoSession::addItem(const QString &path, const QString &name)
     entry->photo.id = id;
     entry->photo.path = path;
     entry->photo.name = name;
+    entry->adjustments = m_defaults;
     m_items.insert(id, entry);
     m_order << id;
     Q_EMIT photoAdded(id);
     return id;
 }
 
-std::shared_ptr<PhotoSession::Decoded> PhotoSession::prepare(cv::Mat bgr)
-{
-    auto decoded = std::make_shared<Decoded>();
-    decoded->displayBgr = scaledToFit(bgr, kDisplaySide).clone();
-    decoded->displayOriginal = toQImage(decoded->displayBgr);
-    decoded->thumbnail = toQImage(scaledToFit(decoded->displayBgr, kThumbnailSide));
-    decoded->bgr = std::make_shared<const cv::Mat>(std::move(bgr));
-    return decoded;
-}
-
 void PhotoSession::addFiles(const QStringList &paths)
 {
     for (const QString &path : paths) {
         const quint64 id = addItem(path, QFileInfo(path).fileName());
-        m_pool.start([this, id, path] {
-            DecodeResult result = ImageIO::decodeFile(path);
-            std::shared_ptr<Decoded> decoded;
-            if (result.image)
-                decoded = prepare(std::move(result.image->bgr));
-            QMetaObject::invokeMethod(
-                this, [this, id, decoded, error = result.error] { onDecoded(id, decoded, error); },
-                Qt::QueuedConnection);
-        });
+        if (item(id)) // a slot may have removed it at once
+            m_scheduler->addFile(id, path);
     }
+}
+
+void PhotoSession::addImage(const QImage &image, const QString &name)
+{
+    const quint64 id = addItem({}, name);
+    if (item(id))
+        m_scheduler->addPixels(id, toBgr(image));
 }
 
 void PhotoSession::remove(const QList<quint64> &ids)
@@ -176,90 +190,86 @@ void PhotoSession::remove(const QList<quint64> &ids)
         const std::shared_ptr<Item> entry = m_items.take(id);
         if (!entry)
             continue;
-        entry->cancel->store(true);
+        m_scheduler->remove(id);
         m_order.removeOne(id);
-        for (auto it = m_requestToPhoto.begin(); it != m_requestToPhoto.end();)
-            it = it.value() == id ? m_requestToPhoto.erase(it) : std::next(it);
         if (m_current == id)
             m_current = 0;
         Q_EMIT photoRemoved(id);
     }
 }
 
-void PhotoSession::addImage(const QImage &image, const QString &name)
+void PhotoSession::onDecoded(quint64 id, const PhotoScheduler::Decoded &decoded)
 {
-    const quint64 id = addItem({}, name);
-    m_pool.start([this, id, image] {
-        auto decoded = prepare(toBgr(image));
+    Item *entry = item(id);
+    if (!entry)
+        return;
+    entry->preview = decoded.preview;
+    entry->photo.thumbnail = toQImage(scaledToFit(decoded.preview, kThumbnailSide));
+    entry->photo.fullSize = decoded.fullSize;
+    if (entry->photo.state == State::Loading)
+        entry->photo.state = State::Waiting;
+    if (id == m_current)
+        showPreviewOf(*entry);
+    Q_EMIT photoChanged(id);
+}
+
+void PhotoSession::showPreviewOf(Item &entry)
+{
+    if (entry.preview.empty() || !entry.display.empty())
+        return;
+    entry.photo.displayOriginal = toQImage(entry.preview);
+    entry.photo.displayResult = QImage();
+    entry.shownAdjust = entry.shownMask = 0;
+    recomposite(entry.photo.id);
+}
+
+void PhotoSession::onPixelsReady(quint64 id)
+{
+    Item *entry = item(id);
+    const std::shared_ptr<const cv::Mat> pixels = m_scheduler->pixels(id);
+    if (!entry || id != m_current || !pixels || !entry->display.empty())
+        return;
+    // The sharp display copy, off the UI thread (~30 ms from 24 MP).
+    m_pool.start([this, id, pixels] {
+        cv::Mat display = scaledToFit(*pixels, kDisplaySide);
+        if (display.data == pixels->data)
+            display = display.clone();
+        const QImage image = toQImage(display);
         QMetaObject::invokeMethod(
-            this, [this, id, decoded] { onDecoded(id, decoded, {}); }, Qt::QueuedConnection);
+            this,
+            [this, id, display, image] {
+                Item *entry = item(id);
+                if (!entry || id != m_current || !entry->display.empty())
+                    return;
+                entry->display = display;
+                entry->photo.displayOriginal = image;
+                Q_EMIT displaySharpened(id);
+                recomposite(id);
+            },
+            Qt::QueuedConnection);
     });
 }
 
-void PhotoSession::onDecoded(quint64 id, const std::shared_ptr<Decoded> &decoded,
-                             const QString &error)
+void PhotoSession::onMaskReady(quint64 id, const cv::Mat &lowResMask, bool final)
 {
     Item *entry = item(id);
     if (!entry)
         return;
-    if (!decoded)
-        return fail(id, error);
-    entry->bgr = decoded->bgr;
-    entry->displayBgr = decoded->displayBgr;
-    entry->photo.displayOriginal = decoded->displayOriginal;
-    entry->photo.thumbnail = decoded->thumbnail;
-    entry->photo.fullSize = QSize(decoded->bgr->cols, decoded->bgr->rows);
-    entry->photo.state = State::Waiting;
+    entry->lowResMask = lowResMask;
+    ++entry->maskGeneration;
+    entry->fullQuality = final;
+    entry->photo.state = final ? State::Done : State::Preview;
+    entry->photo.error.clear();
     Q_EMIT photoChanged(id);
-    requestSegmentation(id);
-}
-
-void PhotoSession::requestSegmentation(quint64 id)
-{
-    Item *entry = item(id);
-    // A quick low-resolution pass first, so something useful shows within a second, then the
-    // full-quality one. Both wait in the engine's queue if the model is still loading.
-    QList<Quality> passes{Quality::Fast};
-    if (m_quality == Quality::Best)
-        passes << Quality::Best;
-    for (const Quality quality : passes) {
-        SegmentRequest request;
-        request.id = SegmentRequest::nextId();
-        request.bgr = entry->bgr;
-        request.options.quality = quality;
-        request.cancel = entry->cancel;
-        m_requestToPhoto.insert(request.id, id);
-        QMetaObject::invokeMethod(
-            m_engine, [engine = m_engine, request] { engine->segment(request); },
-            Qt::QueuedConnection);
-    }
-}
-
-void PhotoSession::onSegmented(const SegmentResult &result)
-{
-    const quint64 id = m_requestToPhoto.take(result.id);
-    Item *entry = item(id);
-    if (!entry)
-        return;
-    ++m_inferences;
-    const bool last = !m_requestToPhoto.values().contains(id);
-    entry->probability = result.probability;
-    entry->fullQuality = last;
-    entry->photo.state = last ? State::Done : State::Preview;
-    Q_EMIT photoChanged(id);
-    recomposite(id);
-}
-
-void PhotoSession::onSegmentFailed(quint64 requestId, const QString &reason)
-{
-    const quint64 id = m_requestToPhoto.take(requestId);
-    if (item(id))
-        fail(id, reason);
+    if (id == m_current)
+        recomposite(id);
 }
 
 void PhotoSession::fail(quint64 id, const QString &reason)
 {
     Item *entry = item(id);
+    if (!entry)
+        return;
     entry->photo.state = State::Failed;
     entry->photo.error = reason;
     Q_EMIT photoChanged(id);
@@ -268,54 +278,165 @@ void PhotoSession::fail(quint64 id, const QString &reason)
 
 void PhotoSession::setCurrent(quint64 id)
 {
+    if (id == m_current)
+        return;
+    if (Item *previous = item(m_current)) {
+        // Only the photo on screen keeps display-size pixels; the others their preview.
+        previous->display.release();
+        previous->photo.displayOriginal = QImage();
+        previous->photo.displayResult = QImage();
+        previous->shownAdjust = previous->shownMask = 0;
+    }
     m_current = id;
-    Item *entry = item(id);
-    if (entry && entry->probability && entry->resultGeneration != m_adjustGeneration)
-        recomposite(id);
+    m_scheduler->select(id);
+    if (Item *entry = item(id)) {
+        showPreviewOf(*entry);
+        onPixelsReady(id); // pasted images have theirs at once
+    }
+}
+
+Adjustments PhotoSession::adjustments(quint64 id) const
+{
+    const Item *entry = item(id);
+    return entry ? entry->adjustments : m_defaults;
 }
 
 void PhotoSession::setAdjustments(const OutputType &type, const MaskAdjust &adjust)
 {
-    m_type = type;
-    m_adjust = adjust;
-    ++m_adjustGeneration;
-    // Only the photo on screen is redone now; the others when they are shown or saved.
-    if (m_current)
-        recomposite(m_current);
+    m_defaults = {type, adjust};
+    Item *entry = item(m_current);
+    if (!entry || entry->adjustments == m_defaults)
+        return;
+    entry->adjustments = m_defaults;
+    ++entry->adjustGeneration;
+    entry->photo.exportFile.clear();
+    recomposite(m_current);
+}
+
+void PhotoSession::applyAdjustmentsTo(const QList<quint64> &ids)
+{
+    const Adjustments adjustments = this->adjustments(m_current);
+    for (const quint64 id : ids) {
+        Item *entry = item(id);
+        if (!entry || entry->adjustments == adjustments)
+            continue;
+        entry->adjustments = adjustments;
+        ++entry->adjustGeneration;
+        entry->photo.exportFile.clear();
+        if (id == m_current)
+            recomposite(id);
+    }
+}
+
+bool PhotoSession::backgroundReady(const OutputType &type)
+{
+    if (type.kind != OutputType::Kind::BackgroundImage)
+        return true;
+    if (m_background.path == type.backgroundPath)
+        return m_background.bgr != nullptr;
+    if (m_backgroundLoading == type.backgroundPath)
+        return false;
+    // Decoded once, off the UI thread; every re-composite then uses the pixels.
+    m_backgroundLoading = type.backgroundPath;
+    m_pool.start([this, type] {
+        const LoadedBackground loaded = PhotoExport::loadBackground(type);
+        QMetaObject::invokeMethod(
+            this,
+            [this, loaded] {
+                if (m_backgroundLoading != loaded.path)
+                    return;
+                m_backgroundLoading.clear();
+                m_background = loaded;
+                if (!loaded.error.isEmpty())
+                    Q_EMIT problem(loaded.error);
+                recomposite(m_current);
+            },
+            Qt::QueuedConnection);
+    });
+    return false;
 }
 
 void PhotoSession::recomposite(quint64 id)
 {
     Item *entry = item(id);
-    if (!entry || !entry->probability)
+    if (!entry || entry->lowResMask.empty() || id != m_current)
         return;
-    const quint64 generation = m_adjustGeneration;
+    const cv::Mat source = entry->display.empty() ? entry->preview : entry->display;
+    if (source.empty())
+        return;
+    const bool fromDisplay = !entry->display.empty();
+    if (entry->shownAdjust == entry->adjustGeneration &&
+        entry->shownMask == entry->maskGeneration && entry->shownFromDisplay == fromDisplay)
+        return;
+    const Adjustments adjustments = entry->adjustments;
+    if (!backgroundReady(adjustments.type))
+        return; // recomposited when it is
+    const quint64 adjustGeneration = entry->adjustGeneration;
+    const quint64 maskGeneration = entry->maskGeneration;
+    const cv::Mat background =
+        m_background.bgr && adjustments.type.kind == OutputType::Kind::BackgroundImage
+            ? *m_background.bgr
+            : cv::Mat();
     constexpr int kBeforeOtherJobs = 1;
     m_pool.start(
-        [this, id, generation, probability = entry->probability, display = entry->displayBgr,
-         type = m_type, adjust = m_adjust] {
-            const cv::Mat mask = MaskRefiner::adjusted(
-                MaskRefiner::toFullResolution(*probability, display.size()), adjust);
-            const QImage result = toQImage(displayComposite(display, mask, type));
+        [this, id, adjustGeneration, maskGeneration, fromDisplay, source, mask = entry->lowResMask,
+         adjustments, background] {
+            const cv::Mat full = MaskRefiner::adjusted(
+                MaskRefiner::toFullResolution(mask, source.size()), adjustments.adjust);
+            const QImage result =
+                toQImage(displayComposite(source, full, adjustments.type, background));
             QMetaObject::invokeMethod(
                 this,
-                [this, id, generation, probability, result] {
+                [this, id, adjustGeneration, maskGeneration, fromDisplay, result] {
                     Item *entry = item(id);
-                    // The latest request wins: a result made for older adjustments or an older
-                    // mask is dropped.
-                    if (!entry || generation != m_adjustGeneration ||
-                        probability != entry->probability)
+                    // The latest request wins: a result made for older adjustments, an older
+                    // mask or the other picture is dropped.
+                    if (!entry || id != m_current || adjustGeneration != entry->adjustGeneration ||
+                        maskGeneration != entry->maskGeneration ||
+                        fromDisplay != !entry->display.empty() || result.isNull())
                         return;
                     entry->photo.displayResult = result;
-                    entry->resultGeneration = generation;
+                    entry->shownAdjust = adjustGeneration;
+                    entry->shownMask = maskGeneration;
+                    entry->shownFromDisplay = fromDisplay;
                     Q_EMIT resultChanged(id);
-                    if (entry->fullQuality && id == m_current)
+                    if (entry->fullQuality)
                         scheduleExport();
                 },
                 Qt::QueuedConnection);
         },
         kBeforeOtherJobs);
 }
+
+PhotoExport::Job PhotoSession::exportJob(const Item &entry) const
+{
+    PhotoExport::Job job;
+    job.document.sourcePath = entry.photo.path;
+    job.document.pixels = m_scheduler->pixels(entry.photo.id); // else read again from the file
+    job.document.lowResMask = entry.lowResMask;
+    job.document.adjustments = entry.adjustments;
+    if (entry.adjustments.type.kind == OutputType::Kind::BackgroundImage && m_background.bgr &&
+        m_background.path == entry.adjustments.type.backgroundPath)
+        job.background = *m_background.bgr;
+    return job;
+}
+
+namespace {
+
+// A job made on the UI thread has the background when the session has decoded it; one that was
+// made before (or for another background) decodes it itself.
+QString ensureBackground(PhotoExport::Job &job)
+{
+    if (job.document.adjustments.type.kind != OutputType::Kind::BackgroundImage ||
+        !job.background.empty())
+        return QString();
+    const LoadedBackground loaded = PhotoExport::loadBackground(job.document.adjustments.type);
+    if (loaded.bgr)
+        job.background = *loaded.bgr;
+    return loaded.error;
+}
+
+} // namespace
 
 void PhotoSession::scheduleExport()
 {
@@ -326,26 +447,30 @@ void PhotoSession::exportCurrent()
 {
     const quint64 id = m_current;
     Item *entry = item(id);
-    if (!entry || !entry->fullQuality || !m_exportDir.isValid() ||
-        entry->exportGeneration == m_adjustGeneration + 1)
+    if (!entry || !entry->fullQuality || !m_exportDir.isValid())
         return;
-    entry->exportGeneration = m_adjustGeneration + 1; // +1: 0 means "never exported"
+    const quint64 key = (entry->adjustGeneration << 20) + entry->maskGeneration;
+    if (entry->exported == key)
+        return;
+    entry->exported = key;
     entry->photo.exportFile.clear();
-    const quint64 generation = m_adjustGeneration;
     const QString stem = entry->photo.path.isEmpty()
                              ? QStringLiteral("pasted-%1").arg(id)
                              : QFileInfo(entry->photo.path).completeBaseName();
     const QString file =
-        QDir(m_exportDir.path()).filePath(QStringLiteral("%1_%2.png").arg(stem, m_type.name()));
-    m_pool.start([this, id, generation, file, bgr = entry->bgr, probability = entry->probability,
-                  type = m_type, adjust = m_adjust] {
-        const QString error = ImageIO::writeImageAtomic(
-            file, Compositor::compositeFromProbability(*bgr, *probability, type, adjust));
+        QDir(m_exportDir.path())
+            .filePath(QStringLiteral("%1_%2.png").arg(stem, entry->adjustments.type.name()));
+    PhotoExport::Job job = exportJob(*entry);
+    job.output = file;
+    m_pool.start([this, id, key, job]() mutable {
+        QString error = ensureBackground(job);
+        if (error.isEmpty())
+            error = PhotoExport::write(job).error;
         QMetaObject::invokeMethod(
             this,
-            [this, id, generation, file, error] {
+            [this, id, key, file = job.output, error] {
                 Item *entry = item(id);
-                if (!entry || !error.isEmpty() || generation != m_adjustGeneration)
+                if (!entry || !error.isEmpty() || entry->exported != key)
                     return;
                 entry->photo.exportFile = file;
                 Q_EMIT exportFileReady(id);
@@ -357,21 +482,20 @@ void PhotoSession::exportCurrent()
 void PhotoSession::save(quint64 id, const QString &path, const QString &format)
 {
     Item *entry = item(id);
-    if (!entry || !entry->probability) {
+    if (!entry || entry->lowResMask.empty()) {
         Q_EMIT saveFailed(id, tr("%1: there is no result to save yet").arg(path));
         return;
     }
-    m_pool.start([this, id, path, format, bgr = entry->bgr, probability = entry->probability,
-                  type = m_type, adjust = m_adjust] {
-        // Formats without alpha get the cut-out on white: ImageIO::encode flattens it.
-        const cv::Mat image =
-            Compositor::compositeFromProbability(*bgr, *probability, type, adjust);
-        ImageIO::EncodeOptions options;
-        options.format = format;
-        const QString error = ImageIO::writeImageAtomic(path, image, options);
+    PhotoExport::Job job = exportJob(*entry);
+    job.encode.format = format;
+    job.output = path;
+    m_pool.start([this, id, job]() mutable {
+        QString error = ensureBackground(job);
+        if (error.isEmpty())
+            error = PhotoExport::write(job).error;
         QMetaObject::invokeMethod(
             this,
-            [this, id, path, error] {
+            [this, id, path = job.output, error] {
                 if (error.isEmpty())
                     Q_EMIT saved(id, path);
                 else
@@ -384,12 +508,11 @@ void PhotoSession::save(quint64 id, const QString &path, const QString &format)
 void PhotoSession::renderFullResolution(quint64 id, std::function<void(QImage)> done)
 {
     Item *entry = item(id);
-    if (!entry || !entry->probability)
+    if (!entry || entry->lowResMask.empty())
         return done({});
-    m_pool.start([this, done = std::move(done), bgr = entry->bgr, probability = entry->probability,
-                  type = m_type, adjust = m_adjust] {
-        const QImage image =
-            toQImage(Compositor::compositeFromProbability(*bgr, *probability, type, adjust));
+    m_pool.start([this, done = std::move(done), job = exportJob(*entry)]() mutable {
+        ensureBackground(job);
+        const QImage image = toQImage(PhotoExport::render(job));
         QMetaObject::invokeMethod(
             this, [done, image] { done(image); }, Qt::QueuedConnection);
     });

@@ -1,11 +1,15 @@
 #pragma once
 
-// The photos of one session and what happens to them: decoded in a thread pool, segmented by the
-// engine (a quick preview first, then full quality), composited for display with the current
-// adjustments, saved, copied. No widgets: the main window shows what this reports.
+// The photos of one session, each a document (its file, a preview, its mask, its adjustments):
+// read and segmented in the order PhotoScheduler decides (the current photo first), composited
+// for display with its adjustments, saved and copied through PhotoExport. Only the current photo
+// holds display-size and full-resolution pixels. No widgets: the main window shows what this
+// reports.
 
 #include "engine/MaskRefiner.h"
 #include "engine/OutputType.h"
+#include "engine/PhotoExport.h"
+#include "engine/PhotoScheduler.h"
 #include "engine/Types.h"
 
 #include <QHash>
@@ -49,23 +53,28 @@ public:
         QString error;
         QImage thumbnail;
         QSize fullSize;
-        QImage displayOriginal; // longest side <= kDisplaySide
-        QImage displayResult;   // the current adjustments, at display size
+        // The current photo only (the others keep a small preview, and their mask):
+        QImage displayOriginal; // longest side <= kDisplaySide, a preview until the photo is read
+        QImage displayResult;   // its adjustments, at the display original's size
         QString exportFile;     // full-resolution PNG of the current result, for dragging out
     };
 
-    // The longest side of the copies the view paints (24 MP photos are never painted directly).
+    // The longest side of the copies the view paints (24 MP photos are never painted directly),
+    // and of the preview every photo keeps for an instant switch.
     static constexpr int kDisplaySide = 2560;
+    static constexpr int kPreviewSide = 1024;
 
     PhotoSession(Engine *engine, QObject *parent = nullptr);
     ~PhotoSession() override;
 
-    void setQuality(Quality quality) { m_quality = quality; }
+    void setQuality(Quality quality);
+    // A new model: every photo's mask is made again (stale work is cancelled).
+    void redoMasks();
     void addFiles(const QStringList &paths);
     void addImage(const QImage &image, const QString &name);
 
     // Takes photos out of the session: their queued engine requests are cancelled at once (the
-    // engine runs none of them), their decodes and renders still in flight are dropped, and
+    // engine runs none of them), their reads and renders still in flight are dropped, and
     // photoRemoved is emitted for each.
     void remove(const QList<quint64> &ids);
     void clear() { remove(m_order); }
@@ -73,19 +82,28 @@ public:
     QList<quint64> ids() const { return m_order; }
     const Photo *photo(quint64 id) const;
 
-    // The photo the view shows: its display result follows the adjustments.
+    // The photo the view shows: it comes first for the machine, and its display result follows
+    // its adjustments.
     void setCurrent(quint64 id);
     quint64 current() const { return m_current; }
 
+    // Each photo has its own adjustments. Changing them changes the current photo's; photos
+    // added later start from the latest ones.
     void setAdjustments(const OutputType &type, const MaskAdjust &adjust);
-    OutputType outputType() const { return m_type; }
-    MaskAdjust adjust() const { return m_adjust; }
+    Adjustments adjustments(quint64 id) const;
+    // Copies the current photo's adjustments to these photos.
+    void applyAdjustmentsTo(const QList<quint64> &ids);
+    OutputType outputType() const { return adjustments(m_current).type; }
+    MaskAdjust adjust() const { return adjustments(m_current).adjust; }
 
-    // Full resolution, asynchronously. Formats without alpha get a white background.
+    // Full resolution, asynchronously, through the one export path (PhotoExport): the pixels are
+    // read again from the file when they are not held. Formats without alpha get a white
+    // background.
     void save(quint64 id, const QString &path, const QString &format);
     void renderFullResolution(quint64 id, std::function<void(QImage)> done);
 
-    int inferenceCount() const { return m_inferences; }
+    int inferenceCount() const;
+    PhotoScheduler *scheduler() const { return m_scheduler; }
 
     // Removes the drag-out folders that sessions of killed processes left in the temp folder;
     // returns how many. A session runs it once, in the background, when it is made.
@@ -95,39 +113,43 @@ Q_SIGNALS:
     void photoAdded(quint64 id);
     void photoRemoved(quint64 id);
     void photoChanged(quint64 id); // state, thumbnail or display original
+    // The current photo's display original became a sharper copy of the same picture.
+    void displaySharpened(quint64 id);
     void resultChanged(quint64 id);
     void photoFailed(quint64 id, const QString &message); // names the file and the reason
     void saved(quint64 id, const QString &path);
     void saveFailed(quint64 id, const QString &message);
     void exportFileReady(quint64 id);
+    // Something the user should know that is not about one photo (a background image that
+    // cannot be read).
+    void problem(const QString &message);
 
 private:
     struct Item;
-    struct Decoded;
 
-    static std::shared_ptr<Decoded> prepare(cv::Mat bgr);
     quint64 addItem(const QString &path, const QString &name);
-    void onDecoded(quint64 id, const std::shared_ptr<Decoded> &decoded, const QString &error);
-    void requestSegmentation(quint64 id);
-    void onSegmented(const SegmentResult &result);
-    void onSegmentFailed(quint64 id, const QString &reason);
+    void onDecoded(quint64 id, const PhotoScheduler::Decoded &decoded);
+    void onPixelsReady(quint64 id);
+    void onMaskReady(quint64 id, const cv::Mat &lowResMask, bool final);
     void fail(quint64 id, const QString &reason);
+    void showPreviewOf(Item &entry);
+    bool backgroundReady(const OutputType &type);
     void recomposite(quint64 id);
     void scheduleExport();
     void exportCurrent();
+    PhotoExport::Job exportJob(const Item &entry) const;
     Item *item(quint64 id);
+    const Item *item(quint64 id) const;
 
     Engine *m_engine;
+    PhotoScheduler *m_scheduler;
     QHash<quint64, std::shared_ptr<Item>> m_items;
     QList<quint64> m_order;
-    QHash<quint64, quint64> m_requestToPhoto; // engine request id -> photo id
     quint64 m_nextId = 1;
     quint64 m_current = 0;
-    Quality m_quality = Quality::Best;
-    OutputType m_type;
-    MaskAdjust m_adjust;
-    quint64 m_adjustGeneration = 0;
-    int m_inferences = 0;
+    Adjustments m_defaults;        // what a new photo starts from
+    LoadedBackground m_background; // decoded once for every re-composite that uses it
+    QString m_backgroundLoading;
     QTemporaryDir m_exportDir;
     QTimer m_exportTimer; // the drag-out file is rendered once the adjustments settle
     // Our own pool, so the destructor can wait for exactly our jobs (they call back into us).

@@ -3,7 +3,10 @@
 #include "engine/Compositor.h"
 #include "engine/ImageIO.h"
 #include "engine/OutputType.h"
+#include "engine/PhotoExport.h"
 
+#include <QDir>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -81,7 +84,7 @@ private Q_SLOTS:
     void blurBackgroundIsBlurred();
     void backgroundImageCoversThePhoto_data();
     void backgroundImageCoversThePhoto();
-    void backgroundImageIsReadFromItsPath();
+    void backgroundImageIsDecodedOnceAndPassedAsPixels();
     void overlayTintsTheForegroundAndOutlinesIt();
     void foregroundEstimationRemovesTheOldBackground();
     void flattenOntoColour();
@@ -308,26 +311,38 @@ void TestCompositor::backgroundImageCoversThePhoto()
     }
 }
 
-void TestCompositor::backgroundImageIsReadFromItsPath()
+void TestCompositor::backgroundImageIsDecodedOnceAndPassedAsPixels()
 {
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("bg.png"));
     const cv::Mat background(40, 60, CV_8UC3, cv::Scalar(10, 200, 30));
     QCOMPARE(ImageIO::writeImageAtomic(path, background), QString());
 
+    const OutputType type = *OutputType::parse(path);
+    const LoadedBackground loaded = PhotoExport::loadBackground(type);
+    QVERIFY2(loaded.bgr, qPrintable(loaded.error));
+    // Composing never reads the file: it may be gone by now.
+    QVERIFY(QFile::remove(path));
     const cv::Mat p = photo(), m = mask();
     QString error;
-    const cv::Mat out = Compositor::composite(p, m, *OutputType::parse(path), {}, &error);
+    const cv::Mat out = Compositor::composite(p, m, type, *loaded.bgr, &error);
     QVERIFY2(!out.empty(), qPrintable(error));
     QCOMPARE(maxDiffWhere(out, cv::Mat(p.size(), CV_8UC3, cv::Scalar(10, 200, 30)), m == 0), 0.0);
     QCOMPARE(maxDiffWhere(out, p, m == 255), 0.0);
 
-    QVERIFY(QFile::remove(path));
-    const cv::Mat missing =
-        Compositor::composite(p, m, OutputType::backgroundImage(path), {}, &error);
-    QVERIFY(missing.empty());
-    QVERIFY2(error.startsWith(QStringLiteral("cannot use background image ") + path),
+    // Without pixels there is nothing to compose onto, and no file is opened to find some.
+    QVERIFY(Compositor::composite(p, m, type, {}, &error).empty());
+    QVERIFY2(error.startsWith(QStringLiteral("no pixels for the background image")),
              qPrintable(error));
+
+    const LoadedBackground missing = PhotoExport::loadBackground(type);
+    QVERIFY(!missing.bgr);
+    QVERIFY2(missing.error.startsWith(QStringLiteral("background image ") +
+                                      QDir::toNativeSeparators(path)),
+             qPrintable(missing.error));
+    // Other kinds have nothing to load.
+    const LoadedBackground none = PhotoExport::loadBackground(parsed("blur"));
+    QVERIFY(!none.bgr && none.error.isEmpty());
 }
 
 void TestCompositor::overlayTintsTheForegroundAndOutlinesIt()
