@@ -3,14 +3,13 @@
 #include "Engine.h"
 #include "EngineThread.h"
 #include "ImageIO.h"
+#include "OutputNaming.h"
 #include "PhotoExport.h"
 
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonArray>
-#include <QRegularExpression>
-#include <QSet>
 
 #include <opencv2/imgproc.hpp>
 
@@ -31,26 +30,9 @@ namespace {
 // memory stays flat (three 24 MP photos are ~220 MB of pixels).
 constexpr size_t kMaxInFlight = 3;
 constexpr int kProgressIntervalMs = 100;
-// Names tried per output before giving up ("name_2" ... ); only a pathological folder gets there.
-constexpr int kMaxNumber = 100000;
-
 double msSince(const QElapsedTimer &timer)
 {
     return double(timer.nsecsElapsed()) / 1e6;
-}
-
-const QRegularExpression &placeholderPattern()
-{
-    static const QRegularExpression pattern(QStringLiteral("\\{([^{}]*)\\}"));
-    return pattern;
-}
-
-QString numbered(const QString &path, int number)
-{
-    const QFileInfo info(path);
-    const QString suffix = info.suffix();
-    const QString name = QStringLiteral("%1_%2").arg(info.completeBaseName()).arg(number);
-    return info.dir().filePath(suffix.isEmpty() ? name : name + QLatin1Char('.') + suffix);
 }
 
 // Per run, on the encode thread: the background image is decoded once, not once per photo.
@@ -176,11 +158,8 @@ struct BatchExporter::Run
     QString optionsError; // every photo fails with it
     CancelFlag cancel = std::make_shared<std::atomic_bool>(false);
 
-    // Decode thread only: output names are resolved there, in input order (one thread), so the
-    // numbering is the same on every run and the main thread never waits on the file system.
-    bool sourcesIndexed = false;
-    QSet<QString> sources; // canonical paths of every input: never written to
-    QSet<QString> claimed; // outputs given to earlier photos of this run
+    // Decode thread only.
+    OutputNaming::Claims claims;
 
     // Encode thread only.
     EncodeCache encodeCache;
@@ -234,57 +213,6 @@ QList<BatchInput> BatchExporter::collectInputs(const QStringList &paths)
     return PhotoFinder::find(paths).inputs;
 }
 
-QString BatchExporter::checkNamePattern(const QString &pattern)
-{
-    if (pattern.trimmed().isEmpty())
-        return QStringLiteral("the name pattern is empty");
-    if (pattern.contains(QLatin1Char('/')) || pattern.contains(QLatin1Char('\\')))
-        return QStringLiteral("the name pattern cannot contain / or \\");
-    auto matches = placeholderPattern().globalMatch(pattern);
-    while (matches.hasNext()) {
-        const QString name = matches.next().captured(1);
-        if (name != QLatin1String("stem") && name != QLatin1String("type") &&
-            name != QLatin1String("index"))
-            return QStringLiteral("unknown placeholder {%1} in the name pattern (use {stem}, "
-                                  "{type} or {index})")
-                .arg(name);
-    }
-    return QString();
-}
-
-QString BatchExporter::outputPathFor(const BatchInput &input, int index, int total,
-                                     const BatchOptions &options)
-{
-    const int width = int(QString::number(std::max(total, 1)).size());
-    const QString number = QString::number(index + 1).rightJustified(width, QLatin1Char('0'));
-    // One pass, so a stem that itself contains "{type}" is taken literally.
-    QString name;
-    qsizetype from = 0;
-    auto matches = placeholderPattern().globalMatch(options.namePattern);
-    while (matches.hasNext()) {
-        const QRegularExpressionMatch match = matches.next();
-        name += options.namePattern.mid(from, match.capturedStart() - from);
-        const QString key = match.captured(1);
-        if (key == QLatin1String("stem"))
-            name += QFileInfo(input.path).completeBaseName();
-        else if (key == QLatin1String("type"))
-            name += options.type.name();
-        else if (key == QLatin1String("index"))
-            name += number;
-        else
-            name += match.captured(0);
-        from = match.capturedEnd();
-    }
-    name += options.namePattern.mid(from);
-    const QString suffix = ImageIO::suffixForFormat(options.format);
-    name += QLatin1Char('.') + (suffix.isEmpty() ? options.format : suffix);
-
-    QDir dir(options.destination);
-    if (options.keepStructure && !input.relativeDir.isEmpty())
-        dir.setPath(dir.filePath(input.relativeDir));
-    return QDir::cleanPath(dir.filePath(name));
-}
-
 void BatchExporter::start(const QList<BatchInput> &inputs, const BatchOptions &options)
 {
     if (m_run) {
@@ -301,7 +229,7 @@ void BatchExporter::start(const QList<BatchInput> &inputs, const BatchOptions &o
     else if (ImageIO::suffixForFormat(options.format).isEmpty())
         run->optionsError = QStringLiteral("unsupported output format \"%1\"").arg(options.format);
     else
-        run->optionsError = checkNamePattern(options.namePattern);
+        run->optionsError = OutputNaming::checkNamePattern(options.namePattern);
     m_run = run;
     m_progressTimer.start();
     // Queued, so the caller has connected and returned before the first signal.
@@ -349,40 +277,14 @@ void BatchExporter::pump()
                     Qt::QueuedConnection);
                 return;
             }
-            if (!run->sourcesIndexed) {
-                for (const BatchInput &source : run->inputs) {
-                    const QString canonical = QFileInfo(source.path).canonicalFilePath();
-                    if (!canonical.isEmpty())
-                        run->sources.insert(canonical);
-                }
-                run->sourcesIndexed = true;
-            }
-
-            // The output name: the pattern's, or the first free numbered one. A name given to an
-            // earlier photo of this run, or one that is a source photo, is never used, whatever
-            // the policy.
-            const QString base = outputPathFor(input, index, int(run->inputs.size()), run->options);
-            QString output;
-            bool skip = false;
-            QString error;
-            for (int n = 1; n <= kMaxNumber && output.isEmpty(); ++n) {
-                const QString candidate = n == 1 ? base : numbered(base, n);
-                const QFileInfo info(candidate);
-                const QString key = info.absoluteFilePath();
-                if (run->claimed.contains(key))
-                    continue;
-                if (info.exists() || info.isSymLink()) {
-                    if (run->sources.contains(info.canonicalFilePath()))
-                        continue;
-                    if (options.collision == CollisionPolicy::AddNumber)
-                        continue;
-                    skip = options.collision == CollisionPolicy::Skip;
-                }
-                run->claimed.insert(key);
-                output = candidate;
-            }
-            if (output.isEmpty())
-                error = QStringLiteral("no free name for %1").arg(QDir::toNativeSeparators(base));
+            // Resolved here, on the one decode thread, in input order: the numbering is the same
+            // on every run and the main thread never waits on the file system.
+            const OutputNaming::Claim claim = run->claims.claim(
+                OutputNaming::outputPathFor(input, index, int(run->inputs.size()), options),
+                options.collision, run->inputs);
+            const QString &output = claim.output;
+            const bool skip = claim.skip;
+            QString error = claim.error;
 
             std::shared_ptr<const cv::Mat> bgr;
             double decodeMs = 0;

@@ -5,8 +5,7 @@
 // inference), so memory stays flat for any number of photos. Each output is written atomically; a
 // photo that fails is recorded with its reason and the batch goes on.
 
-#include "MaskRefiner.h"
-#include "OutputType.h"
+#include "BatchOptions.h"
 #include "PhotoFinder.h"
 #include "Types.h"
 
@@ -24,29 +23,6 @@
 namespace clearcut {
 
 class Engine;
-
-enum class CollisionPolicy
-{
-    Skip,      // keep the existing file: a re-run finishes only what is missing
-    AddNumber, // "name_2.png", "name_3.png" ...
-    Overwrite
-};
-
-struct BatchOptions
-{
-    QString destination;                    // folder; created if missing
-    QString format = QStringLiteral("png"); // png, webp, jpg, tif, bmp (ImageIO's names)
-    int quality = 95;                       // JPEG and lossy WebP
-    bool webpLossless = true;
-    OutputType type; // formats without alpha get white behind rgba
-    MaskAdjust adjust;
-    SegmentOptions segment;
-    int resizeLongest = 0; // 0: keep the size; else the longest side becomes this (never enlarged)
-    // {stem}, {type}, {index} (1-based, zero-padded to the width of the input count)
-    QString namePattern = QStringLiteral("{stem}_{type}");
-    bool keepStructure = true; // outputs go to destination/relativeDir
-    CollisionPolicy collision = CollisionPolicy::AddNumber;
-};
 
 // Milliseconds per stage, for --timings and benchmarks.
 struct BatchItemTimings
@@ -118,13 +94,6 @@ public:
     // inside a folder) is kept once.
     // PhotoFinder::find's inputs, on the calling thread (the command line, tests).
     static QList<BatchInput> collectInputs(const QStringList &paths);
-
-    // An empty string if the pattern makes usable file names, else why not (unknown placeholder,
-    // a path separator ...).
-    static QString checkNamePattern(const QString &pattern);
-    // index is 0-based (shown 1-based by {index}); the path before collision handling.
-    static QString outputPathFor(const BatchInput &input, int index, int total,
-                                 const BatchOptions &options);
 
     // Ignored while running. finished() always follows (queued), also for no inputs.
     void start(const QList<BatchInput> &inputs, const BatchOptions &options);

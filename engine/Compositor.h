@@ -12,7 +12,7 @@
 namespace clearcut::Compositor {
 
 // photo: CV_8UC3 BGR; mask: CV_8UC1 of the same size.
-// Rgba -> CV_8UC4 BGRA, alpha = mask, colour = estimateForeground() (0 where alpha is 0);
+// Rgba -> CV_8UC4 BGRA, alpha = mask, colour = ForegroundEstimate::estimate() (0 where alpha is 0);
 // Map -> CV_8UC1, a copy of the mask;
 // Colour, Blur, BackgroundImage -> CV_8UC3 photo*a + background*(1-a);
 // Overlay -> CV_8UC3 photo with the foreground tinted green and its outline drawn.
@@ -33,11 +33,6 @@ cv::Mat compositeFromLowResMask(const cv::Mat &photoBgr, const cv::Mat &lowResMa
 cv::Mat flattenOnto(const cv::Mat &bgra, const cv::Vec3b &colourRgb);
 
 // The building blocks, public for tests and benchmarks.
-
-// Approximate foreground colours (Forte & Pitie's two-pass "blur fusion"), so semi-transparent
-// edges such as hair do not carry the old background's colour. Only pixels with 0 < mask < 253
-// are estimated; (nearly) opaque pixels keep the photo's colour and transparent ones become 0.
-cv::Mat estimateForeground(const cv::Mat &photoBgr, const cv::Mat &mask);
 
 // fg*a + bg*(1-a) per channel, rounded; exact at a = 0 and a = 255.
 cv::Mat blend(const cv::Mat &fgBgr, const cv::Mat &bgBgr, const cv::Mat &mask);

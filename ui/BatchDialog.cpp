@@ -5,6 +5,7 @@
 #include "ScanReport.h"
 
 #include "engine/ImageIO.h"
+#include "engine/OutputNaming.h"
 #include "engine/PhotoFinder.h"
 
 #include <QApplication>
@@ -579,7 +580,7 @@ void BatchDialog::start()
     const QList<BatchInput> all = inputs();
     const BatchOptions batch = options();
     if (isRunning() || all.isEmpty() || batch.destination.isEmpty() ||
-        !BatchExporter::checkNamePattern(batch.namePattern).isEmpty())
+        !OutputNaming::checkNamePattern(batch.namePattern).isEmpty())
         return;
     saveSettings();
 
@@ -915,12 +916,12 @@ void BatchDialog::updatePreview()
     const BatchInput sample =
         all.isEmpty() ? BatchInput{QStringLiteral("IMG_0001.jpg"), QString()} : all.first();
     const int total = std::max(1, int(all.size()));
-    const QString problem = BatchExporter::checkNamePattern(batch.namePattern);
+    const QString problem = OutputNaming::checkNamePattern(batch.namePattern);
     if (!problem.isEmpty()) {
         m_preview->setText(tr("Not usable: %1").arg(problem));
         return;
     }
-    const QString output = BatchExporter::outputPathFor(sample, 0, total, batch);
+    const QString output = OutputNaming::outputPathFor(sample, 0, total, batch);
     const QString shown =
         QDir::toNativeSeparators(QDir(batch.destination).relativeFilePath(output));
 
@@ -960,7 +961,7 @@ void BatchDialog::updateStart()
         missing = tr("Add photos first");
     else if (m_destination->text().trimmed().isEmpty())
         missing = tr("Choose where to save the results first");
-    else if (!BatchExporter::checkNamePattern(options().namePattern).isEmpty())
+    else if (!OutputNaming::checkNamePattern(options().namePattern).isEmpty())
         missing = tr("Fix the file name pattern first");
     m_start->setEnabled(missing.isEmpty() && !isRunning());
     m_start->setToolTip(missing);

@@ -1,6 +1,7 @@
 #include "CliOptions.h"
 
 #include "engine/ModelSpec.h"
+#include "engine/OutputNaming.h"
 
 #include <QCommandLineParser>
 #include <QRegularExpression>
@@ -228,7 +229,7 @@ ParseResult parseCommandLine(const QStringList &arguments)
         return result;
     }
     o.namePattern = parser.value(name);
-    const QString patternError = BatchExporter::checkNamePattern(o.namePattern);
+    const QString patternError = OutputNaming::checkNamePattern(o.namePattern);
     if (!patternError.isEmpty()) {
         result.error = QStringLiteral("--name: %1").arg(patternError);
         return result;

@@ -7,6 +7,7 @@
 #include "engine/Engine.h"
 #include "engine/EngineThread.h"
 #include "engine/ImageIO.h"
+#include "engine/OutputNaming.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -610,17 +611,17 @@ void TestBatchExporter::namePatterns()
     QFETCH(QString, type);
     QFETCH(QString, format);
     QFETCH(QString, expected);
-    QVERIFY(BatchExporter::checkNamePattern(pattern).isEmpty());
+    QVERIFY(OutputNaming::checkNamePattern(pattern).isEmpty());
     BatchOptions options;
     options.destination = QStringLiteral("/out");
     options.namePattern = pattern;
     options.type = *OutputType::parse(type);
     options.format = format;
     const BatchInput input{QStringLiteral("/shoot/day1/IMG_0042.jpg"), QStringLiteral("day1")};
-    QCOMPARE(BatchExporter::outputPathFor(input, index, total, options),
+    QCOMPARE(OutputNaming::outputPathFor(input, index, total, options),
              QStringLiteral("/out/day1/") + expected);
     options.keepStructure = false;
-    QCOMPARE(BatchExporter::outputPathFor(input, index, total, options),
+    QCOMPARE(OutputNaming::outputPathFor(input, index, total, options),
              QStringLiteral("/out/") + expected);
 }
 
@@ -638,7 +639,7 @@ void TestBatchExporter::badNamePatterns()
 {
     QFETCH(QString, pattern);
     QFETCH(QString, reason);
-    const QString error = BatchExporter::checkNamePattern(pattern);
+    const QString error = OutputNaming::checkNamePattern(pattern);
     QVERIFY2(error.contains(reason), qPrintable(error));
 
     // start() with it fails every photo with that reason rather than writing anywhere odd.

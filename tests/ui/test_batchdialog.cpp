@@ -8,6 +8,7 @@
 #include "engine/Engine.h"
 #include "engine/EngineThread.h"
 #include "engine/ImageIO.h"
+#include "engine/OutputNaming.h"
 #include "ui/AppSettings.h"
 #include "ui/BatchDialog.h"
 #include "ui/MainWindow.h"
@@ -248,7 +249,7 @@ void TestBatchDialog::theNamePreviewFollowsThePattern()
     auto *format = find<QComboBox>(&dialog, "format");
     format->setCurrentIndex(format->findData(QStringLiteral("jpg")));
     const QString expected =
-        QFileInfo(BatchExporter::outputPathFor(dialog.inputs().first(), 0, 1, dialog.options()))
+        QFileInfo(OutputNaming::outputPathFor(dialog.inputs().first(), 0, 1, dialog.options()))
             .fileName();
     QCOMPARE(expected, QStringLiteral("portrait-cut.jpg"));
     QVERIFY2(preview->text().contains(expected), qPrintable(preview->text()));
@@ -310,7 +311,7 @@ void TestBatchDialog::startReportsProgressThenTheSummary()
     QVERIFY(!find<QPushButton>(&dialog, "copyFailures")->isEnabled());
 
     for (int i = 0; i < inputs.size(); ++i) {
-        const QString output = BatchExporter::outputPathFor(inputs.at(i), i, 3, options);
+        const QString output = OutputNaming::outputPathFor(inputs.at(i), i, 3, options);
         QVERIFY2(QFileInfo(output).isFile(), qPrintable(output));
         QVERIFY2(ImageIO::decodeFile(output).image.has_value(), qPrintable(output));
     }

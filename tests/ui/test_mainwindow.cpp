@@ -8,6 +8,7 @@
 #include "engine/EngineThread.h"
 #include "engine/ImageIO.h"
 #include "engine/ModelSpec.h"
+#include "engine/OutputNaming.h"
 #include "ui/AdjustPanel.h"
 #include "ui/AppSettings.h"
 #include "ui/CompareView.h"
@@ -476,7 +477,7 @@ void TestMainWindow::savingAndBatchExportWriteTheSameBytes()
         QVERIFY(finished.wait(30000));
         const auto summary = finished.first().first().value<BatchSummary>();
         QCOMPARE(summary.done, 1);
-        const QString exported = BatchExporter::outputPathFor(
+        const QString exported = OutputNaming::outputPathFor(
             BatchExporter::collectInputs({photo}).first(), 0, 1, options);
 
         QFile a(saved), b(exported);

@@ -1,0 +1,36 @@
+#pragma once
+
+// What a batch export makes of its photos: where, in which format, named how, composited how.
+
+#include "MaskRefiner.h"
+#include "OutputType.h"
+#include "Types.h"
+
+#include <QString>
+
+namespace clearcut {
+
+enum class CollisionPolicy
+{
+    Skip,      // keep the existing file: a re-run finishes only what is missing
+    AddNumber, // "name_2.png", "name_3.png" ...
+    Overwrite
+};
+
+struct BatchOptions
+{
+    QString destination;                    // folder; created if missing
+    QString format = QStringLiteral("png"); // png, webp, jpg, tif, bmp (ImageIO's names)
+    int quality = 95;                       // JPEG and lossy WebP
+    bool webpLossless = true;
+    OutputType type; // formats without alpha get white behind rgba
+    MaskAdjust adjust;
+    SegmentOptions segment;
+    int resizeLongest = 0; // 0: keep the size; else the longest side becomes this (never enlarged)
+    // {stem}, {type}, {index} (1-based, zero-padded to the width of the input count)
+    QString namePattern = QStringLiteral("{stem}_{type}");
+    bool keepStructure = true; // outputs go to destination/relativeDir
+    CollisionPolicy collision = CollisionPolicy::AddNumber;
+};
+
+} // namespace clearcut
