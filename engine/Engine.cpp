@@ -28,6 +28,12 @@ HardwareReport Engine::probeHardware(int threads)
     return api->probeHardware(threads);
 }
 
+CudaSupport Engine::cudaSupport()
+{
+    const inference::InferenceApi *api = inference::inferenceApi(nullptr);
+    return api ? api->cudaSupport() : CudaSupport::NoInferenceLibrary;
+}
+
 void Engine::loadModel(const QString &path, const LoadOptions &options)
 {
     Q_EMIT loadStarted(path);

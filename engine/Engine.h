@@ -29,6 +29,9 @@ public:
     // about two seconds, plus LibTorch's start the first time. Loads no model; error set when
     // LibTorch or the convolution cannot run.
     static HardwareReport probeHardware(int threads);
+    // Whether a model loaded with DevicePreference::Cuda can run, from any thread. Loads
+    // LibTorch the first time (~350 ms), so call it off the UI thread.
+    static CudaSupport cudaSupport();
 
 public Q_SLOTS:
     // Loads a model, replacing the current one once the new one is ready. Calling it again after

@@ -20,6 +20,15 @@ enum class DevicePreference
     Cuda
 };
 
+// Whether models can run on CUDA here (Engine::cudaSupport), and if not, why.
+enum class CudaSupport
+{
+    Available,
+    NotBuiltIn,        // this LibTorch was built without CUDA
+    NoDevice,          // built with it, but no CUDA device (or driver) is present
+    NoInferenceLibrary // LibTorch itself could not be loaded
+};
+
 enum class LoadStage
 {
     Reading,

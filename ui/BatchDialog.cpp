@@ -129,10 +129,25 @@ QString duration(double seconds)
     return QObject::tr("%1 h %2 min").arg(s / 3600).arg(s % 3600 / 60);
 }
 
+// "12.3 photos/min"; whole numbers from 100 on.
 QString rate(double photosPerMinute)
 {
     return QObject::tr("%1 photos/min")
-        .arg(QLocale().toString(photosPerMinute, 'f', photosPerMinute < 10 ? 1 : 0));
+        .arg(QLocale().toString(photosPerMinute, 'f', photosPerMinute < 100 ? 1 : 0));
+}
+
+// An estimate, worded as one: "about 2 min left", not "1 min 57 s".
+QString timeLeft(double seconds)
+{
+    const qint64 s = std::llround(std::max(0.0, seconds));
+    if (s < 10)
+        return QObject::tr("a few seconds left");
+    if (s < 60)
+        return QObject::tr("about %1 s left").arg((s + 2) / 5 * 5);
+    if (s < 3600)
+        return QObject::tr("about %1 min left").arg((s + 30) / 60);
+    const qint64 minutes = (s + 30) / 60;
+    return QObject::tr("about %1 h %2 min left").arg(minutes / 60).arg(minutes % 60);
 }
 
 // The nearest folder that exists, for the free space of a destination that will be created.
@@ -594,10 +609,13 @@ void BatchDialog::start()
     m_status->setText(tr("<b>Exporting %1…</b>").arg(photoCount(all.size())));
     m_current->setText(tr("Starting…"));
     m_current->setToolTip({});
-    m_rate->setText(tr("— photos/min"));
-    m_remaining->setText(tr("estimating time left…"));
+    // No rate and no time until a photo has gone all the way through: the first one's time
+    // is mostly the model's warm-up, and "0 photos/min" would only alarm.
+    m_rate->clear();
+    m_rate->hide();
+    m_remaining->setText(tr("Estimating time left…"));
     for (QWidget *widget : {static_cast<QWidget *>(m_progress), static_cast<QWidget *>(m_current),
-                            static_cast<QWidget *>(m_rate), static_cast<QWidget *>(m_remaining)})
+                            static_cast<QWidget *>(m_remaining)})
         widget->show();
 
     setRunning(true);
@@ -764,12 +782,16 @@ void BatchDialog::onProgress(const BatchProgress &progress)
                                .arg(QFileInfo(progress.current).fileName()));
         m_current->setToolTip(QDir::toNativeSeparators(progress.current));
     }
-    if (progress.photosPerMinute > 0)
+    // Skipped photos say nothing about the speed: only those done or failed count.
+    const bool rateKnown = progress.done + progress.failed > 0 && progress.photosPerMinute > 0;
+    if (rateKnown)
         m_rate->setText(rate(progress.photosPerMinute));
+    m_rate->setVisible(rateKnown);
     if (m_cancelling)
         return;
-    if (progress.secondsRemaining >= 0)
-        m_remaining->setText(tr("about %1 left").arg(duration(progress.secondsRemaining)));
+    m_remaining->setText(rateKnown && progress.secondsRemaining >= 0
+                             ? timeLeft(progress.secondsRemaining)
+                             : tr("Estimating time left…"));
     QStringList counts{tr("%1 of %2 done").arg(progress.done).arg(progress.total)};
     if (progress.skipped > 0)
         counts << tr("%1 skipped").arg(progress.skipped);

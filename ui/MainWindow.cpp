@@ -7,6 +7,7 @@
 #include "IconSet.h"
 #include "PhotoSession.h"
 #include "PreferencesDialog.h"
+#include "SaveDialog.h"
 #include "ScanReport.h"
 #include "Theme.h"
 #include "WarmupBar.h"
@@ -21,6 +22,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QDesktopServices>
 #include <QDrag>
 #include <QDragEnterEvent>
 #include <QFileDialog>
@@ -36,6 +38,8 @@
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QThread>
+#include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -65,6 +69,15 @@ QString stateText(PhotoSession::State state)
 }
 
 constexpr int kIdRole = Qt::UserRole + 1;
+
+// Root may write anywhere, so a folder its owner may not write (chmod a-w: a camera card, a
+// read-only share) counts as read-only too.
+bool isWritableFolder(const QString &folder)
+{
+    const QFileInfo info(folder);
+    return !folder.isEmpty() && info.isDir() && info.isWritable() &&
+           info.permission(QFileDevice::WriteOwner);
+}
 
 } // namespace
 
@@ -150,9 +163,21 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     connect(m_engine, &Engine::loadStarted, m_warmup, &WarmupBar::showLoading);
     connect(m_engine, &Engine::loadProgress, m_warmup, &WarmupBar::showProgress);
     connect(m_engine, &Engine::modelReady, m_warmup, &WarmupBar::showReady);
-    connect(m_engine, &Engine::modelFailed, m_warmup, &WarmupBar::showFailed);
-    connect(m_engine, &Engine::modelReady, this,
-            [this](const ModelInfo &info) { m_modelInfo = info; });
+    connect(m_engine, &Engine::modelFailed, this, &MainWindow::onModelFailed);
+    connect(m_engine, &Engine::modelReady, this, [this](const ModelInfo &info) {
+        m_modelInfo = info;
+        if (!m_loads.isEmpty())
+            m_loads.removeFirst();
+        if (!m_cudaFailure.isEmpty()) {
+            const QString reason = m_cudaSupport && *m_cudaSupport != CudaSupport::Available
+                                       ? PreferencesDialog::cudaUnavailableReason(m_cudaSupport)
+                                       : m_cudaFailure;
+            statusBar()->showMessage(
+                tr("CUDA could not be used (%1): running on the CPU").arg(reason));
+            m_cudaFailure.clear();
+        }
+        checkCuda();
+    });
     connect(m_warmup, &WarmupBar::retryRequested, this, &MainWindow::loadModel);
     connect(m_warmup, &WarmupBar::chooseModelRequested, this, [this] {
         const QString path = QFileDialog::getOpenFileName(
@@ -168,6 +193,7 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     connect(m_session, &PhotoSession::photoAdded, this, &MainWindow::onPhotoAdded);
     connect(m_session, &PhotoSession::photoChanged, this, &MainWindow::onPhotoChanged);
     connect(m_session, &PhotoSession::photoRemoved, this, [this](quint64 id) {
+        m_savedPaths.remove(id);
         delete itemFor(id); // the list moves its current item on; showCurrent follows
         if (m_list->count() == 0)
             showCurrent();
@@ -180,12 +206,15 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     connect(m_session, &PhotoSession::problem, this, &MainWindow::showMessage);
     connect(m_session, &PhotoSession::photoFailed, this,
             [this](quint64, const QString &message) { showMessage(message); });
-    connect(m_session, &PhotoSession::saveFailed, this, [this](quint64, const QString &message) {
+    connect(m_session, &PhotoSession::saveFailed, this, [this](quint64 id, const QString &message) {
+        m_savedPaths.remove(id); // the next Save asks again
         showMessage(tr("Not saved: %1").arg(message));
     });
-    connect(m_session, &PhotoSession::saved, this, [this](quint64, const QString &path) {
-        statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
-    });
+    connect(m_session, &PhotoSession::saved, this, &MainWindow::onSaved);
+    m_askSavePath = [this](const QString &suggested, bool hasAlpha) {
+        SaveDialog dialog(this, suggested, hasAlpha);
+        return dialog.exec() == QDialog::Accepted ? dialog.selectedFiles().value(0) : QString();
+    };
     connect(m_session, &PhotoSession::exportFileReady, this, [this](quint64 id) {
         if (id == currentId())
             m_dragOut->setSource(m_session->photo(id)->exportFile,
@@ -203,7 +232,11 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     updateActions();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    if (m_cudaCheck)
+        m_cudaCheck->wait(); // a library load and a device query: short
+}
 
 void MainWindow::createActions()
 {
@@ -213,7 +246,12 @@ void MainWindow::createActions()
     m_saveAction = file->addAction(tr("&Save…"), this, [this] { save(false); });
     m_saveAction->setShortcut(QKeySequence::Save);
     m_saveAsAction = file->addAction(tr("Save &As…"), this, [this] { save(true); });
-    m_saveAsAction->setShortcut(QKeySequence::SaveAs);
+    // Ctrl+Shift+S everywhere, also where the platform's key bindings have no Save As.
+    QList<QKeySequence> saveAsKeys = QKeySequence::keyBindings(QKeySequence::SaveAs);
+    if (const QKeySequence ctrlShiftS(Qt::CTRL | Qt::SHIFT | Qt::Key_S);
+        !saveAsKeys.contains(ctrlShiftS))
+        saveAsKeys << ctrlShiftS;
+    m_saveAsAction->setShortcuts(saveAsKeys);
     m_batchAction = file->addAction(tr("&Batch Export…"), this, [this] {
         QStringList paths; // pasted photos have no file to export from
         for (const quint64 id : m_session->ids())
@@ -379,7 +417,33 @@ void MainWindow::createLayout()
     splitter->setStretchFactor(1, 1);
     splitter->setSizes({200, 760, 240});
     setCentralWidget(splitter);
-    statusBar()->addPermanentWidget(m_warmup, 1);
+    // "Saved to <path>" and Show in folder, where messages are written, until the next message
+    // or for 15 s.
+    m_savedNotice = new QWidget(this);
+    auto *savedLayout = new QHBoxLayout(m_savedNotice);
+    savedLayout->setContentsMargins(0, 0, 0, 0);
+    m_savedLabel = new QLabel(m_savedNotice);
+    m_savedLabel->setObjectName(QStringLiteral("savedMessage"));
+    m_savedLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_showInFolder = new QToolButton(m_savedNotice);
+    m_showInFolder->setObjectName(QStringLiteral("showInFolder"));
+    m_showInFolder->setText(tr("Show in folder"));
+    m_showInFolder->setToolTip(tr("Open the folder the result was saved in"));
+    connect(m_showInFolder, &QToolButton::clicked, this, &MainWindow::showSavedFolder);
+    savedLayout->addWidget(m_savedLabel);
+    savedLayout->addWidget(m_showInFolder);
+    m_savedNotice->hide();
+    m_savedTimer = new QTimer(this);
+    m_savedTimer->setSingleShot(true);
+    m_savedTimer->setInterval(15000);
+    connect(m_savedTimer, &QTimer::timeout, m_savedNotice, &QWidget::hide);
+    connect(statusBar(), &QStatusBar::messageChanged, this, [this](const QString &text) {
+        if (!text.isEmpty())
+            m_savedNotice->hide(); // a newer message replaces it
+    });
+    statusBar()->addWidget(m_savedNotice);
+    // No stretch: the status bar's messages are written in the space it leaves on the left.
+    statusBar()->addPermanentWidget(m_warmup);
     m_zoomLabel->setObjectName(QStringLiteral("zoomLabel"));
     m_zoomLabel->setToolTip(tr("Zoom: Ctrl+= and Ctrl+- change it, Ctrl+0 fits, Ctrl+1 is 100%"));
     statusBar()->addPermanentWidget(m_zoomLabel);
@@ -409,14 +473,53 @@ void MainWindow::createLayout()
 
 void MainWindow::loadModel()
 {
+    requestLoad(m_settings.device);
+}
+
+void MainWindow::requestLoad(DevicePreference device)
+{
     LoadOptions options;
-    options.device = m_settings.device;
+    options.device = device;
+    m_loads.append(device);
     QMetaObject::invokeMethod(
         m_engine,
         [engine = m_engine, path = m_settings.effectiveModelPath(), options] {
             engine->loadModel(path, options);
         },
         Qt::QueuedConnection);
+}
+
+void MainWindow::onModelFailed(const QString &reason)
+{
+    const DevicePreference device = m_loads.isEmpty() ? m_settings.device : m_loads.takeFirst();
+    checkCuda();
+    // A GPU that cannot be used is no reason to be left without a model: the CPU takes over,
+    // and says so once it is ready. (Not when a newer load is queued: that one replaces it.)
+    if (device == DevicePreference::Cuda && m_loads.isEmpty()) {
+        m_cudaFailure = reason;
+        requestLoad(DevicePreference::Cpu);
+        return;
+    }
+    m_cudaFailure.clear();
+    m_warmup->showFailed(reason);
+}
+
+// LibTorch is loaded by the first model load; asking it then about CUDA is quick, but still
+// not for the UI thread (a CUDA build initialises the driver).
+void MainWindow::checkCuda()
+{
+    if (m_cudaCheck)
+        return;
+    auto answer = std::make_shared<CudaSupport>(CudaSupport::NoInferenceLibrary);
+    m_cudaCheck = QThread::create([answer] { *answer = Engine::cudaSupport(); });
+    m_cudaCheck->setObjectName(QStringLiteral("CUDA check"));
+    m_cudaCheck->setParent(this);
+    connect(m_cudaCheck, &QThread::finished, this, [this, answer] {
+        m_cudaSupport = *answer;
+        if (m_preferences)
+            m_preferences->setCudaSupport(m_cudaSupport);
+    });
+    m_cudaCheck->start();
 }
 
 void MainWindow::addFiles(const QStringList &paths)
@@ -504,41 +607,68 @@ void MainWindow::paste()
 
 void MainWindow::save(bool askAlways)
 {
-    Q_UNUSED(askAlways);
     const quint64 id = currentId();
     const PhotoSession::Photo *photo = m_session->photo(id);
     if (!m_saveAction->isEnabled() || !photo)
         return showMessage(tr("There is no result to save yet"));
+    // Save writes again where this photo was last saved, as it was; Save As always asks.
+    QString path = askAlways ? QString() : m_savedPaths.value(id);
+    if (path.isEmpty()) {
+        const QString suggested = suggestedSavePath(id);
+        path = m_askSavePath(suggested, m_session->outputType().hasAlpha());
+        if (path.isEmpty())
+            return;
+        if (!ImageIO::isSupportedFormat(QFileInfo(path).suffix()))
+            path += QLatin1Char('.') + QFileInfo(suggested).suffix();
+        if (photo->path == QFileInfo(path).absoluteFilePath())
+            return showMessage(
+                tr("Not saved: %1 is the original photo").arg(QDir::toNativeSeparators(path)));
+    }
+    const QString format = QFileInfo(path).suffix().toLower();
+    m_settings.outputFolder = QFileInfo(path).absolutePath();
+    m_settings.outputFormat = ImageIO::suffixForFormat(format);
+    m_settings.save(*openSettings());
+    m_savedPaths.insert(id, path);
+    m_session->save(id, path, format);
+}
+
+// The first save of a photo offers the last save's folder, else the photo's own, unless it is
+// read-only: then Pictures (or home).
+QString MainWindow::suggestedSavePath(quint64 id) const
+{
+    const PhotoSession::Photo *photo = m_session->photo(id);
+    QString folder = m_settings.outputFolder;
+    if (folder.isEmpty() && !photo->path.isEmpty())
+        folder = QFileInfo(photo->path).absolutePath();
+    if (!isWritableFolder(folder))
+        folder = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
+    if (!isWritableFolder(folder))
+        folder = QDir::homePath();
     const QString stem =
         photo->path.isEmpty() ? photo->name : QFileInfo(photo->path).completeBaseName();
-    QString folder = m_settings.outputFolder;
-    if (folder.isEmpty())
-        folder = photo->path.isEmpty()
-                     ? QStandardPaths::writableLocation(QStandardPaths::PicturesLocation)
-                     : QFileInfo(photo->path).absolutePath();
     const QString format =
         m_session->outputType().hasAlpha() && !ImageIO::formatSupportsAlpha(m_settings.outputFormat)
             ? QStringLiteral("png")
             : m_settings.outputFormat;
-    const QString suggested = QDir(folder).filePath(
+    return QDir(folder).filePath(
         QStringLiteral("%1_%2.%3")
             .arg(stem, m_session->outputType().name(), ImageIO::suffixForFormat(format)));
-    QString path = QFileDialog::getSaveFileName(
-        this, tr("Save result"), suggested,
-        tr("PNG (*.png);;WebP (*.webp);;JPEG (*.jpg *.jpeg);;TIFF (*.tif *.tiff);;BMP (*.bmp)"));
-    if (path.isEmpty())
-        return;
-    QString chosen = QFileInfo(path).suffix().toLower();
-    if (!ImageIO::isSupportedFormat(chosen)) {
-        chosen = format;
-        path += QLatin1Char('.') + ImageIO::suffixForFormat(format);
-    }
-    if (photo->path == QFileInfo(path).absoluteFilePath())
-        return showMessage(tr("Not saved: %1 is the original photo").arg(path));
-    m_settings.outputFolder = QFileInfo(path).absolutePath();
-    m_settings.outputFormat = chosen;
-    m_settings.save(*openSettings());
-    m_session->save(id, path, chosen);
+}
+
+void MainWindow::onSaved(quint64, const QString &path)
+{
+    m_savedFolder = QFileInfo(path).absolutePath();
+    statusBar()->clearMessage();
+    m_savedLabel->setText(tr("Saved to %1").arg(QDir::toNativeSeparators(path)));
+    m_savedNotice->show();
+    m_savedTimer->start();
+}
+
+void MainWindow::showSavedFolder()
+{
+    if (!QDesktopServices::openUrl(QUrl::fromLocalFile(m_savedFolder)))
+        showMessage(tr("Could not open the folder %1: no file manager answered.")
+                        .arg(QDir::toNativeSeparators(m_savedFolder)));
 }
 
 void MainWindow::copyResult()
@@ -557,7 +687,10 @@ void MainWindow::copyResult()
 
 void MainWindow::showPreferences()
 {
+    checkCuda();
     PreferencesDialog dialog(m_settings, this);
+    dialog.setCudaSupport(m_cudaSupport);
+    m_preferences = &dialog; // the check's answer may arrive while it is open
     if (dialog.exec() != QDialog::Accepted)
         return;
     const AppSettings before = m_settings;

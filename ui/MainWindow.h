@@ -10,12 +10,18 @@
 
 #include <QHash>
 #include <QMainWindow>
+#include <QPointer>
+
+#include <functional>
+#include <optional>
 
 class QAction;
 class QActionGroup;
 class QLabel;
 class QListWidget;
 class QListWidgetItem;
+class QThread;
+class QTimer;
 class QToolButton;
 
 namespace clearcut {
@@ -29,6 +35,7 @@ class AdjustPanel;
 class CompareView;
 class DragOutButton;
 class PhotoSession;
+class PreferencesDialog;
 class WarmupBar;
 
 class MainWindow final : public QMainWindow
@@ -54,6 +61,14 @@ public:
     QListWidget *photoList() const { return m_list; }
     bool isDropHighlighted() const { return m_dropHighlight; }
     QString lastMessage() const { return m_lastMessage; }
+    // Whether CUDA can run models here, once the check (started when the first model load ends,
+    // off the UI thread) has answered.
+    std::optional<CudaSupport> cudaSupport() const { return m_cudaSupport; }
+
+    // Asks where to save a result: the path offered and whether the result has alpha; returns
+    // the path chosen, empty when cancelled. The default shows the save dialog; tests replace it.
+    using SavePathAsker = std::function<QString(const QString &suggested, bool hasAlpha)>;
+    void setSavePathAsker(SavePathAsker ask) { m_askSavePath = std::move(ask); }
 
 Q_SIGNALS:
     void firstPaint(); // the window's first pixels are on screen
@@ -73,6 +88,12 @@ private:
     void openFiles();
     void paste();
     void save(bool askAlways);
+    QString suggestedSavePath(quint64 id) const;
+    void onSaved(quint64 id, const QString &path);
+    void showSavedFolder();
+    void requestLoad(DevicePreference device);
+    void onModelFailed(const QString &reason);
+    void checkCuda();
     void copyResult();
     void removeSelected();
     void updateZoomLabel();
@@ -103,8 +124,20 @@ private:
     QLabel *m_scanStatus;
     QToolButton *m_scanCancel;
     QLabel *m_zoomLabel;
+    QWidget *m_savedNotice = nullptr; // "Saved to <path>" and Show in folder
+    QLabel *m_savedLabel = nullptr;
+    QToolButton *m_showInFolder = nullptr;
+    QTimer *m_savedTimer = nullptr;
     QHash<PhotoScan *, int> m_scanCounts; // running folder searches and what each found so far
     ModelInfo m_modelInfo;
+    SavePathAsker m_askSavePath;
+    QHash<quint64, QString> m_savedPaths; // per photo: where Save writes again without asking
+    QString m_savedFolder;                // of the last save, for Show in folder
+    QList<DevicePreference> m_loads;      // the devices of the loads sent, oldest first
+    QString m_cudaFailure;                // why the CUDA load failed, while the CPU load runs
+    std::optional<CudaSupport> m_cudaSupport;
+    QThread *m_cudaCheck = nullptr;
+    QPointer<PreferencesDialog> m_preferences; // while it is open
     QString m_lastMessage;
     bool m_dropHighlight = false;
     bool m_selectNextAdded = false; // new and pasted photos are selected

@@ -14,6 +14,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QStandardItemModel>
 #include <QStyle>
 #include <QVBoxLayout>
 
@@ -106,6 +107,12 @@ PreferencesDialog::PreferencesDialog(const AppSettings &current, QWidget *parent
     m_device->addItem(tr("CPU"), QVariant::fromValue(int(DevicePreference::Cpu)));
     m_device->addItem(tr("CUDA (GPU)"), QVariant::fromValue(int(DevicePreference::Cuda)));
     m_device->setToolTip(tr("Automatic uses the GPU when CUDA is available, else the CPU."));
+    m_deviceNote = hintLabel({}, this);
+    m_deviceNote->setObjectName(QStringLiteral("deviceNote"));
+    setCudaSupport(std::nullopt);
+    auto *deviceBox = new QVBoxLayout;
+    deviceBox->addWidget(m_device);
+    deviceBox->addWidget(m_deviceNote);
 
     m_quality->addItem(tr("Best"), QVariant::fromValue(int(Quality::Best)));
     m_quality->addItem(tr("Fast — quicker, less detail"), QVariant::fromValue(int(Quality::Fast)));
@@ -138,7 +145,7 @@ PreferencesDialog::PreferencesDialog(const AppSettings &current, QWidget *parent
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     form->setLabelAlignment(Qt::AlignRight | Qt::AlignTop);
     form->addRow(tr("Model:"), modelBox);
-    form->addRow(tr("Device:"), m_device);
+    form->addRow(tr("Device:"), deviceBox);
     form->addRow(tr("Quality:"), m_quality);
     form->addRow(tr("Default save format:"), formatBox);
     form->addRow(tr("Default save folder:"), folderRow);
@@ -152,6 +159,7 @@ PreferencesDialog::PreferencesDialog(const AppSettings &current, QWidget *parent
     connect(m_modelDefault, &QRadioButton::toggled, this, &PreferencesDialog::updateModelState);
     connect(m_modelPath, &QLineEdit::textChanged, this, &PreferencesDialog::updateModelState);
     connect(m_modelBrowse, &QPushButton::clicked, this, &PreferencesDialog::browseModel);
+    connect(m_device, &QComboBox::currentIndexChanged, this, &PreferencesDialog::updateDeviceNote);
     connect(m_folderBrowse, &QPushButton::clicked, this, &PreferencesDialog::browseFolder);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -173,6 +181,51 @@ AppSettings PreferencesDialog::settings() const
     result.outputFolder = QDir::fromNativeSeparators(m_folder->text().trimmed());
     result.theme = Theme(m_theme->currentData().toInt());
     return result;
+}
+
+void PreferencesDialog::setCudaSupport(std::optional<CudaSupport> support)
+{
+    m_cudaSupport = support;
+    auto *model = qobject_cast<QStandardItemModel *>(m_device->model());
+    QStandardItem *cuda =
+        model ? model->item(m_device->findData(int(DevicePreference::Cuda))) : nullptr;
+    if (!cuda)
+        return;
+    const QString reason = cudaUnavailableReason(support);
+    // Greyed, not removed: the user sees that the app knows about GPUs and why this one is out.
+    // A setting of CUDA stays selected; the window falls back to the CPU if it cannot load there.
+    cuda->setEnabled(reason.isEmpty());
+    cuda->setToolTip(reason.isEmpty() ? tr("Runs the model on the GPU.") : reason);
+    updateDeviceNote();
+}
+
+// A CUDA setting the greyed entry cannot offer says, in the open, what happens instead.
+void PreferencesDialog::updateDeviceNote()
+{
+    const bool cuda = m_device->currentData().toInt() == int(DevicePreference::Cuda);
+    const bool cannot = m_cudaSupport && *m_cudaSupport != CudaSupport::Available;
+    m_deviceNote->setText(cuda && cannot ? tr("CUDA cannot be used here (%1): the model runs on "
+                                              "the CPU.")
+                                               .arg(cudaUnavailableReason(m_cudaSupport))
+                                         : QString());
+    m_deviceNote->setVisible(cuda && cannot);
+}
+
+QString PreferencesDialog::cudaUnavailableReason(std::optional<CudaSupport> support)
+{
+    if (!support)
+        return tr("Checking whether CUDA can be used…");
+    switch (*support) {
+    case CudaSupport::Available:
+        return {};
+    case CudaSupport::NotBuiltIn:
+        return tr("This build of LibTorch has no CUDA");
+    case CudaSupport::NoDevice:
+        return tr("No CUDA device found");
+    case CudaSupport::NoInferenceLibrary:
+        return tr("LibTorch could not be loaded");
+    }
+    return {};
 }
 
 void PreferencesDialog::fillFrom(const AppSettings &settings)

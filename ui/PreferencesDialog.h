@@ -8,6 +8,8 @@
 
 #include <QDialog>
 
+#include <optional>
+
 class QButtonGroup;
 class QComboBox;
 class QDialogButtonBox;
@@ -29,20 +31,29 @@ public:
     // The settings as edited so far.
     AppSettings settings() const;
 
+    // Whether CUDA can run models here; unknown until the check (off the UI thread) answers. The
+    // CUDA entry is offered only when it is Available; otherwise it is greyed, with the reason.
+    void setCudaSupport(std::optional<CudaSupport> support);
+    // Why CUDA is not offered ("No CUDA device found"), empty when it is Available.
+    static QString cudaUnavailableReason(std::optional<CudaSupport> support);
+
 private:
     void fillFrom(const AppSettings &settings);
     void restoreDefaults();
     void browseModel();
     void browseFolder();
     void updateModelState();
+    void updateDeviceNote();
 
     AppSettings m_original;
+    std::optional<CudaSupport> m_cudaSupport;
     QRadioButton *m_modelDefault;
     QRadioButton *m_modelCustom;
     QLineEdit *m_modelPath;
     QPushButton *m_modelBrowse;
     QLabel *m_modelProblem;
     QComboBox *m_device;
+    QLabel *m_deviceNote = nullptr; // why a CUDA setting runs on the CPU
     QComboBox *m_quality;
     QComboBox *m_format;
     QLineEdit *m_folder;

@@ -121,4 +121,11 @@ bool cudaCompiledIn()
     return at::Context::hasCUDA();
 }
 
+CudaSupport cudaSupport()
+{
+    if (!cudaCompiledIn())
+        return CudaSupport::NotBuiltIn;
+    return torch::cuda::is_available() ? CudaSupport::Available : CudaSupport::NoDevice;
+}
+
 } // namespace clearcut::inference

@@ -45,5 +45,7 @@ bool cpuHasNativeBf16();
 
 QString torchVersion();
 bool cudaCompiledIn();
+// What chooseDevice(DevicePreference::Cuda) would find, without its message.
+CudaSupport cudaSupport();
 
 } // namespace clearcut::inference

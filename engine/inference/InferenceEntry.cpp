@@ -8,12 +8,16 @@
 
 namespace {
 
+// One entry a line, in the table's order.
+// clang-format off
 const clearcut::inference::InferenceApi kApi{
     clearcut::inference::kInferenceAbiVersion,
     &clearcut::inference::ModelLoader::load,
     &clearcut::inference::torchVersion,
     &clearcut::inference::probeHardware,
+    &clearcut::inference::cudaSupport,
 };
+// clang-format on
 
 } // namespace
 

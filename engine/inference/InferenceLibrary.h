@@ -18,9 +18,10 @@ struct InferenceApi
                                       const ModelLoader::Progress &progress);
     QString (*torchVersion)();
     HardwareReport (*probeHardware)(int threads); // on the calling thread, about a second
+    CudaSupport (*cudaSupport)();
 };
 
-inline constexpr int kInferenceAbiVersion = 2;
+inline constexpr int kInferenceAbiVersion = 3;
 
 // Loads the library the first time (searching CLEARCUT_INFERENCE_LIBRARY, then next to the
 // executable, then the install's private library folder relative to it, e.g. ../lib/clearcut)

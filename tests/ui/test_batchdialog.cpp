@@ -31,6 +31,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSlider>
@@ -104,6 +105,7 @@ private Q_SLOTS:
     void droppingAFolderAddsItsPhotosRecursively();
     void theNamePreviewFollowsThePattern();
     void startReportsProgressThenTheSummary();
+    void theTimeLeftWaitsForTheFirstPhoto();
     void cancelAnswersAtOnceAndLeavesNoPartialFile();
     void copyFailureListPutsTheReasonsOnTheClipboard();
     void settingsPersistIntoANewDialog();
@@ -315,6 +317,70 @@ void TestBatchDialog::startReportsProgressThenTheSummary()
         QVERIFY2(QFileInfo(output).isFile(), qPrintable(output));
         QVERIFY2(ImageIO::decodeFile(output).image.has_value(), qPrintable(output));
     }
+}
+
+void TestBatchDialog::theTimeLeftWaitsForTheFirstPhoto()
+{
+    QTemporaryDir photos;
+    QTemporaryDir out;
+    for (int i = 0; i < 6; ++i)
+        writePhoto(photos.path(), QStringLiteral("p%1.png").arg(i));
+    // An engine of its own, without a model yet: no photo can finish until it has one.
+    EngineThread waiting;
+    BatchDialog dialog(waiting.engine(), {photos.path()});
+    QTRY_VERIFY(!dialog.isSearching());
+    dialog.show();
+    find<QLineEdit>(&dialog, "destination")->setText(out.path());
+    auto *exporter = dialog.findChild<BatchExporter *>();
+    auto *rate = find<QLabel>(&dialog, "rate");
+    auto *remaining = find<QLabel>(&dialog, "remaining");
+
+    // What the dialog shows after each progress report (it hears the report first).
+    struct Shown
+    {
+        int processed;
+        bool rateVisible;
+        QString rate;
+        QString remaining;
+    };
+    QList<Shown> shown;
+    connect(exporter, &BatchExporter::progress, &dialog, [&](const BatchProgress &progress) {
+        shown.append({progress.done + progress.failed, rate->isVisibleTo(&dialog), rate->text(),
+                      remaining->text()});
+    });
+    QSignalSpy finished(exporter, &BatchExporter::finished);
+    QTest::mouseClick(find<QPushButton>(&dialog, "start"), Qt::LeftButton);
+    QVERIFY(!rate->isVisibleTo(&dialog));
+    QCOMPARE(remaining->text(), QStringLiteral("Estimating time left…"));
+    QTRY_VERIFY(shown.size() >= 3); // reports while the photos wait for the model
+    for (const Shown &s : std::as_const(shown)) {
+        QCOMPARE(s.processed, 0);
+        QVERIFY2(!s.rateVisible, qPrintable(s.rate));
+        QCOMPARE(s.remaining, QStringLiteral("Estimating time left…"));
+    }
+
+    const QString model = m_dir.filePath(QStringLiteral("model.pt"));
+    QMetaObject::invokeMethod(
+        waiting.engine(), [engine = waiting.engine(), model] { engine->loadModel(model); },
+        Qt::QueuedConnection);
+    QVERIFY(finished.wait(60000));
+    const QRegularExpression rateWording(
+        QStringLiteral("^\\d{1,3}(,\\d{3})*(\\.\\d)? photos/min$"));
+    const QRegularExpression leftWording(QStringLiteral(
+        "^(a few seconds left|about \\d+ s left|about \\d+ min left|about \\d+ h \\d+ min left)$"));
+    int afterFirst = 0;
+    for (const Shown &s : std::as_const(shown)) {
+        if (s.processed == 0) {
+            QVERIFY2(!s.rateVisible, qPrintable(s.rate));
+            QCOMPARE(s.remaining, QStringLiteral("Estimating time left…"));
+            continue;
+        }
+        ++afterFirst;
+        QVERIFY(s.rateVisible);
+        QVERIFY2(rateWording.match(s.rate).hasMatch(), qPrintable(s.rate));
+        QVERIFY2(leftWording.match(s.remaining).hasMatch(), qPrintable(s.remaining));
+    }
+    QVERIFY(afterFirst >= 1);
 }
 
 void TestBatchDialog::cancelAnswersAtOnceAndLeavesNoPartialFile()

@@ -27,6 +27,7 @@
 #include <QProcess>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolBar>
@@ -96,9 +97,12 @@ private Q_SLOTS:
     void clearAllEmptiesTheWindow();
     void aNewPhotoIsSelectedAndCtrlEqualsZoomsIn();
     void dragFoldersOfKilledRunsAreRemovedAndLiveOnesKept();
+    void ctrlSSavesAgainWithoutADialogAndSaysWhere();
+    void theFirstSaveDoesNotOfferAReadOnlyFolder();
+    void aCudaChoiceThatCannotWorkFallsBackToTheCpu();
 
 private:
-    void useModel(const QString &path);
+    void useModel(const QString &path, DevicePreference device = DevicePreference::Auto);
     QTemporaryDir m_dir;
     QString m_model;
 };
@@ -117,12 +121,13 @@ void TestMainWindow::init()
     useModel(m_model);
 }
 
-void TestMainWindow::useModel(const QString &path)
+void TestMainWindow::useModel(const QString &path, DevicePreference device)
 {
     const auto settings = ui::openSettings();
     settings->clear();
     ui::AppSettings app;
     app.modelPath = path;
+    app.device = device;
     app.save(*settings);
 }
 
@@ -572,6 +577,143 @@ void TestMainWindow::dragFoldersOfKilledRunsAreRemovedAndLiveOnesKept()
     running.waitForFinished();
     QDir(live).removeRecursively();
     QDir(mine).removeRecursively();
+}
+
+void TestMainWindow::ctrlSSavesAgainWithoutADialogAndSaysWhere()
+{
+    const QString photo = writePhoto(m_dir.path(), QStringLiteral("saved-again.png"));
+    QTemporaryDir out;
+    const QString target = out.filePath(QStringLiteral("cut-out.png"));
+    EngineThread engine;
+    ui::MainWindow window(engine.engine());
+    int asked = 0;
+    window.setSavePathAsker([&](const QString &, bool) {
+        ++asked;
+        return target;
+    });
+    window.show();
+    window.loadModel();
+    window.addFiles({photo});
+    QAction *save = actionWithShortcut(&window, QKeySequence(QKeySequence::Save));
+    QAction *saveAs = actionWithShortcut(&window, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+    QVERIFY(save && saveAs);
+    QTRY_VERIFY_WITH_TIMEOUT(save->isEnabled(), 30000);
+    PhotoSession *session = window.session();
+    QSignalSpy saved(session, &PhotoSession::saved);
+
+    // The first Save asks where.
+    save->trigger();
+    QCOMPARE(asked, 1);
+    QVERIFY(saved.wait(30000));
+    QCOMPARE(saved.last().at(1).toString(), target);
+    // In the status bar, where its messages are written, with a way to the folder.
+    auto *said = window.statusBar()->findChild<QLabel *>(QStringLiteral("savedMessage"));
+    QVERIFY(said);
+    QVERIFY(said->isVisibleTo(&window));
+    QCOMPARE(said->text(), QStringLiteral("Saved to %1").arg(QDir::toNativeSeparators(target)));
+    auto *showInFolder =
+        window.statusBar()->findChild<QToolButton *>(QStringLiteral("showInFolder"));
+    QVERIFY(showInFolder);
+    QVERIFY(showInFolder->isVisibleTo(&window));
+    const QImage transparent(target);
+    QCOMPARE(transparent.pixelColor(transparent.width() * 3 / 4, transparent.height() / 2).alpha(),
+             0);
+
+    // On white now: Ctrl+S writes the new result to the same file, asking nothing.
+    auto *panel = window.findChild<ui::AdjustPanel *>();
+    panel->setOutputType(OutputType::colour(OutputType::kWhite));
+    Q_EMIT panel->changed(panel->outputType(), panel->adjust());
+    QTRY_VERIFY_WITH_TIMEOUT(save->isEnabled(), 30000);
+    QTest::keyClick(&window, Qt::Key_S, Qt::ControlModifier);
+    QVERIFY(saved.wait(30000));
+    QCOMPARE(asked, 1);
+    QCOMPARE(saved.last().at(1).toString(), target);
+    const QImage white(target);
+    QCOMPARE(white.pixelColor(white.width() * 3 / 4, white.height() / 2), QColor(Qt::white));
+    QCOMPARE(QDir(out.path()).entryList(QDir::Files), QStringList{QStringLiteral("cut-out.png")});
+
+    // Save As always asks; a message other than the save's hides Show in folder.
+    saveAs->trigger();
+    QCOMPARE(asked, 2);
+    QVERIFY(saved.wait(30000));
+    QVERIFY(showInFolder->isVisibleTo(&window));
+    window.statusBar()->showMessage(QStringLiteral("something else"));
+    QVERIFY(!showInFolder->isVisibleTo(&window));
+    QVERIFY(!said->isVisibleTo(&window));
+
+    // A photo removed and added again is a new document: its first Save asks again.
+    window.session()->clear();
+    window.addFiles({photo});
+    QTRY_VERIFY_WITH_TIMEOUT(save->isEnabled(), 30000);
+    save->trigger();
+    QCOMPARE(asked, 3);
+}
+
+void TestMainWindow::theFirstSaveDoesNotOfferAReadOnlyFolder()
+{
+    QTemporaryDir readOnly;
+    QTemporaryDir writable;
+    const QString locked = writePhoto(readOnly.path(), QStringLiteral("card.png"));
+    const QString open = writePhoto(writable.path(), QStringLiteral("desk.png"));
+    QVERIFY(QFile::setPermissions(readOnly.path(), QFile::ReadOwner | QFile::ExeOwner |
+                                                       QFile::ReadGroup | QFile::ExeGroup |
+                                                       QFile::ReadOther | QFile::ExeOther));
+    EngineThread engine;
+    ui::MainWindow window(engine.engine());
+    QStringList suggested;
+    window.setSavePathAsker([&](const QString &path, bool) {
+        suggested << path;
+        return QString(); // cancelled
+    });
+    window.show();
+    window.loadModel();
+    window.addFiles({locked});
+    QAction *save = actionWithShortcut(&window, QKeySequence(QKeySequence::Save));
+    QTRY_VERIFY_WITH_TIMEOUT(save->isEnabled(), 30000);
+    save->trigger();
+    QCOMPARE(suggested.size(), 1);
+    const QString offered = QFileInfo(suggested.at(0)).absolutePath();
+    QVERIFY2(offered != QFileInfo(readOnly.path()).absoluteFilePath(), qPrintable(offered));
+    QVERIFY2(QFileInfo(offered).isDir() && QFileInfo(offered).isWritable(), qPrintable(offered));
+    QCOMPARE(QFileInfo(suggested.at(0)).fileName(), QStringLiteral("card_rgba.png"));
+
+    // A photo in a folder that can be written: the result is offered beside it.
+    window.addFiles({open});
+    QTRY_VERIFY(window.windowTitle().startsWith(QLatin1String("desk.png")));
+    QTRY_VERIFY_WITH_TIMEOUT(save->isEnabled(), 30000);
+    save->trigger();
+    QCOMPARE(suggested.size(), 2);
+    QCOMPARE(QFileInfo(suggested.at(1)).absolutePath(),
+             QFileInfo(writable.path()).absoluteFilePath());
+    QVERIFY(QFile::setPermissions(readOnly.path(),
+                                  QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+}
+
+void TestMainWindow::aCudaChoiceThatCannotWorkFallsBackToTheCpu()
+{
+    if (Engine::cudaSupport() == CudaSupport::Available)
+        QSKIP("CUDA works here: there is nothing to fall back from");
+    useModel(m_model, DevicePreference::Cuda);
+    EngineThread engine;
+    ui::MainWindow window(engine.engine());
+    QList<ModelInfo> ready; // counted on this thread
+    connect(engine.engine(), &Engine::modelReady, this,
+            [&](const ModelInfo &info) { ready << info; });
+    window.show();
+    window.loadModel();
+    QTRY_COMPARE_WITH_TIMEOUT(ready.size(), 1, 30000);
+    QCOMPARE(ready.first().device, QStringLiteral("cpu"));
+    const QString said = window.statusBar()->currentMessage();
+    QVERIFY2(said.startsWith(QLatin1String("CUDA could not be used (")), qPrintable(said));
+    QVERIFY2(said.endsWith(QLatin1String("): running on the CPU")), qPrintable(said));
+    auto *status = window.findChild<QLabel *>(QStringLiteral("modelStatus"));
+    QTRY_VERIFY(status->text().contains(QLatin1String("ready")));
+    QVERIFY(!window.findChild<QToolButton *>(QStringLiteral("retryButton"))->isVisible());
+    // The check behind Preferences' CUDA entry has answered, as the engine does.
+    QTRY_VERIFY(window.cudaSupport().has_value());
+    QCOMPARE(*window.cudaSupport(), Engine::cudaSupport());
+    // The user's choice is kept: a later build or machine with CUDA uses it.
+    QCOMPARE(ui::AppSettings::load(*ui::openSettings()).device, DevicePreference::Cuda);
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -18,6 +18,7 @@
 #include <QRadioButton>
 #include <QScreen>
 #include <QSettings>
+#include <QStandardItemModel>
 #include <QStyle>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -456,6 +457,54 @@ private Q_SLOTS:
         QVERIFY(text.contains(QStringLiteral("ClearCut " CLEARCUT_VERSION)));
         QVERIFY(text.contains(QString::fromLatin1(qVersion())));
         QVERIFY(text.contains(QStringLiteral(CV_VERSION)));
+    }
+
+    // CUDA is offered only once the check has said it can work; until then, and when it cannot,
+    // its entry is greyed with the reason. A CUDA setting stays as it is (the window falls back
+    // to the CPU when it cannot load there).
+    void cudaIsOfferedOnlyWhenItCanWork()
+    {
+        AppSettings settings;
+        settings.device = DevicePreference::Cuda;
+        PreferencesDialog dialog(settings);
+        auto *device = child<QComboBox>(&dialog, "device");
+        auto *model = qobject_cast<QStandardItemModel *>(device->model());
+        QVERIFY(model);
+        const auto entry = [&](DevicePreference preference) {
+            return model->item(device->findData(int(preference)));
+        };
+        QStandardItem *cuda = entry(DevicePreference::Cuda);
+        QVERIFY(cuda);
+        QVERIFY(!cuda->isEnabled());
+        QVERIFY2(cuda->toolTip().startsWith(QLatin1String("Checking")),
+                 qPrintable(cuda->toolTip()));
+
+        auto *note = child<QLabel>(&dialog, "deviceNote");
+        QVERIFY(!note->isVisibleTo(&dialog)); // nothing to say until the check has answered
+
+        dialog.setCudaSupport(CudaSupport::NotBuiltIn);
+        QVERIFY(!cuda->isEnabled());
+        QCOMPARE(cuda->toolTip(), QStringLiteral("This build of LibTorch has no CUDA"));
+        // The setting is still CUDA: the dialog says, in the open, what runs instead.
+        QVERIFY(note->isVisibleTo(&dialog));
+        QVERIFY2(note->text().contains(QLatin1String("This build of LibTorch has no CUDA")) &&
+                     note->text().contains(QLatin1String("CPU")),
+                 qPrintable(note->text()));
+        selectData(device, int(DevicePreference::Cpu));
+        QVERIFY(!note->isVisibleTo(&dialog));
+        selectData(device, int(DevicePreference::Cuda));
+        QVERIFY(note->isVisibleTo(&dialog));
+        dialog.setCudaSupport(CudaSupport::NoDevice);
+        QVERIFY(!cuda->isEnabled());
+        QCOMPARE(cuda->toolTip(), QStringLiteral("No CUDA device found"));
+        dialog.setCudaSupport(CudaSupport::Available);
+        QVERIFY(cuda->isEnabled());
+        QVERIFY(!note->isVisibleTo(&dialog));
+        QVERIFY(PreferencesDialog::cudaUnavailableReason(CudaSupport::Available).isEmpty());
+
+        QVERIFY(entry(DevicePreference::Auto)->isEnabled());
+        QVERIFY(entry(DevicePreference::Cpu)->isEnabled());
+        QCOMPARE(dialog.settings().device, DevicePreference::Cuda);
     }
 };
 
