@@ -3,7 +3,9 @@
 // batch's wall time per photo against one 1024x1024 inference measured in the same run.
 //
 //   batch_bench [--count N] [--noise SIGMA] [--precision P] [--work DIR] [--keep] [--cli PATH]
+//               [--photos-only]
 //
+// --photos-only makes the photos, prints their folder and stops (bench/window_bench.py uses it).
 // --noise adds Gaussian grain: an upscaled small photo is smoother than a real 24 MP one, and
 // PNG encodes it faster than it would a real photo. --precision goes to clearcut-cli for both the
 // batch and the single inference (auto, float32, bfloat16).
@@ -146,6 +148,7 @@ int main(int argc, char *argv[])
     QString work;
     QString precision = QStringLiteral("auto");
     bool keep = false;
+    bool photosOnly = false;
     QString cli = QStringLiteral(CLEARCUT_CLI);
     const QStringList args = app.arguments();
     for (int i = 1; i < args.size(); ++i) {
@@ -161,9 +164,11 @@ int main(int argc, char *argv[])
             cli = args[++i];
         else if (args[i] == QLatin1String("--keep"))
             keep = true;
+        else if (args[i] == QLatin1String("--photos-only"))
+            photosOnly = keep = true;
         else {
             std::fprintf(stderr, "usage: batch_bench [--count N] [--noise SIGMA] [--precision P] "
-                                 "[--work DIR] [--keep] [--cli PATH]\n");
+                                 "[--work DIR] [--keep] [--cli PATH] [--photos-only]\n");
             return 2;
         }
     }
@@ -221,6 +226,10 @@ int main(int argc, char *argv[])
             big = noisy;
         }
         cv::imwrite(path.toStdString(), big, jpeg);
+    }
+    if (photosOnly) {
+        std::printf("%s\n", qPrintable(photos));
+        return 0;
     }
     // The single-inference reference: three 1024x1024 photos (the median is reported, so the
     // first inference's one-off costs do not count).

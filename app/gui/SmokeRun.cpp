@@ -5,8 +5,11 @@
 #include "ui/MainWindow.h"
 #include "ui/PhotoSession.h"
 
+#include <QListWidget>
+
 #include <QAction>
 #include <QApplication>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -19,10 +22,26 @@
 
 namespace clearcut::app {
 
-SmokeRun::SmokeRun(ui::MainWindow *window, QString image, QString output)
-    : m_window(window), m_image(std::move(image)), m_output(std::move(output))
+namespace {
+
+// The kernel's high-water mark of this process's resident memory, in MB.
+double peakRssMb()
 {
-    // The probe runs from the window's first paint to the end: model loading, decoding,
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n'))
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').value(0).toDouble() / 1024.0;
+    return -1;
+}
+
+} // namespace
+
+SmokeRun::SmokeRun(ui::MainWindow *window, QStringList inputs, QString output, int select)
+    : m_window(window), m_inputs(std::move(inputs)), m_output(std::move(output)), m_select(select)
+{
+    // The probe runs from the window's first paint to the end: model loading, reading,
     // inference, compositing and saving all happen in that span.
     connect(m_window, &ui::MainWindow::firstPaint, this, [this] {
         m_windowShownMs = ProcessClock::msSinceProcessStart();
@@ -34,16 +53,30 @@ SmokeRun::SmokeRun(ui::MainWindow *window, QString image, QString output)
     connect(m_window->engine(), &Engine::modelFailed, this,
             [this](const QString &reason) { finish(1, reason); });
     ui::PhotoSession *session = m_window->session();
+    connect(session, &ui::PhotoSession::photoAdded, this, [this](quint64 id) {
+        // Photo K is clicked as soon as it is in the list, as a user would right after the drop.
+        if (++m_added == m_select) {
+            m_selectedId = id;
+            m_window->photoList()->setCurrentRow(m_select - 1);
+        }
+    });
     connect(session, &ui::PhotoSession::photoChanged, this, [this, session](quint64 id) {
         const ui::PhotoSession::Photo *photo = session->photo(id);
         if (photo->state == ui::PhotoSession::State::Failed)
-            finish(1, photo->error);
+            return finish(1, photo->error);
+        onSettled();
     });
     connect(session, &ui::PhotoSession::resultChanged, this, [this, session](quint64 id) {
-        if (session->photo(id)->state == ui::PhotoSession::State::Done)
-            session->save(id, m_output, QFileInfo(m_output).suffix().toLower());
+        if (id != m_selectedId || m_selectedResultMs >= 0 ||
+            session->photo(id)->state != ui::PhotoSession::State::Done)
+            return;
+        m_selectedResultMs = double(m_sinceDrop.nsecsElapsed()) / 1e6;
+        session->save(id, m_output, QFileInfo(m_output).suffix().toLower());
     });
-    connect(session, &ui::PhotoSession::saved, this, [this] { finish(0); });
+    connect(session, &ui::PhotoSession::saved, this, [this] {
+        m_saved = true;
+        onSettled();
+    });
     connect(session, &ui::PhotoSession::saveFailed, this,
             [this](quint64, const QString &message) { finish(1, message); });
 }
@@ -51,7 +84,22 @@ SmokeRun::SmokeRun(ui::MainWindow *window, QString image, QString output)
 void SmokeRun::start()
 {
     // Through the same door as a drop, before the model is ready.
-    m_window->addFiles({m_image});
+    m_sinceDrop.start();
+    m_window->addFiles(m_inputs);
+}
+
+void SmokeRun::onSettled()
+{
+    const ui::PhotoSession *session = m_window->session();
+    if (m_added < m_inputs.size() && session->ids().size() < m_inputs.size())
+        return;
+    for (const quint64 id : session->ids())
+        if (session->photo(id)->state != ui::PhotoSession::State::Done)
+            return;
+    if (m_allDoneMs < 0)
+        m_allDoneMs = double(m_sinceDrop.nsecsElapsed()) / 1e6;
+    if (m_saved)
+        finish(0);
 }
 
 void SmokeRun::finish(int exitCode, const QString &error)
@@ -63,6 +111,11 @@ void SmokeRun::finish(int exitCode, const QString &error)
     QJsonObject report{
         {QStringLiteral("window_shown_ms"), m_windowShownMs},
         {QStringLiteral("result_ms"), ProcessClock::msSinceProcessStart()},
+        {QStringLiteral("photos"), int(m_inputs.size())},
+        {QStringLiteral("selected"), m_select},
+        {QStringLiteral("selected_result_ms"), m_selectedResultMs},
+        {QStringLiteral("all_done_ms"), m_allDoneMs},
+        {QStringLiteral("peak_rss_mb"), peakRssMb()},
         {QStringLiteral("ui_max_stall_ms"), m_probe.maxStallMs()},
         {QStringLiteral("ui_max_stall_at_ms"), m_probeStartMs + m_probe.maxStallAtMs()},
         {QStringLiteral("ok"), exitCode == 0}};

@@ -1,12 +1,16 @@
 #pragma once
 
-// `clearcut --smoke IMAGE OUT.png`: the real window processes IMAGE exactly as a drop would, saves
-// the result, prints one JSON line of timings and quits (exit 0, or 1 on any failure).
+// `clearcut --smoke IN... OUT.png [--select K]`: the real window takes the inputs exactly as a
+// drop would, photo K (from 1, in the order given) is selected right after the drop, its
+// full-quality result is saved to OUT.png through the window's Save, and once every photo is done
+// one JSON line of timings is printed and the app quits (exit 0, or 1 on any failure).
 
 #include "ui/StallProbe.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 namespace clearcut::ui {
 class MainWindow;
@@ -20,22 +24,30 @@ class SmokeRun final : public QObject
     Q_DISABLE_COPY_MOVE(SmokeRun)
 
 public:
-    SmokeRun(ui::MainWindow *window, QString image, QString output);
+    SmokeRun(ui::MainWindow *window, QStringList inputs, QString output, int select = 1);
     void start();
     // Reported in the JSON line, with the theme and the icons the window shows.
     void setTranslation(const QString &file) { m_translation = file; }
 
 private:
+    void onSettled();
     void finish(int exitCode, const QString &error = {});
 
     ui::MainWindow *m_window;
-    QString m_image;
+    QStringList m_inputs;
     QString m_output;
+    int m_select;
     QString m_translation;
     ui::StallProbe m_probe;
+    QElapsedTimer m_sinceDrop;
     qint64 m_probeStartMs = 0;
     qint64 m_windowShownMs = -1;
     qint64 m_modelReadyMs = -1;
+    int m_added = 0;
+    quint64 m_selectedId = 0;
+    double m_selectedResultMs = -1;
+    double m_allDoneMs = -1;
+    bool m_saved = false;
     bool m_done = false;
 };
 

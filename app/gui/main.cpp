@@ -30,9 +30,16 @@ int main(int argc, char *argv[])
     parser.addVersionOption();
     const QCommandLineOption smoke(
         QStringLiteral("smoke"),
-        QApplication::translate("main", "Automation: process IMAGE through the window, save it to "
-                                        "OUT.png, print timings as JSON and quit."));
+        QApplication::translate("main", "Automation: take the photos IN... through the window as "
+                                        "a drop, save photo K's result to OUT.png, print timings "
+                                        "as JSON once every photo is done, and quit."));
     parser.addOption(smoke);
+    const QCommandLineOption select(
+        QStringLiteral("select"),
+        QApplication::translate("main", "With --smoke: the photo to select right after the drop "
+                                        "(from 1, in the order given; default 1)."),
+        QStringLiteral("K"), QStringLiteral("1"));
+    parser.addOption(select);
     parser.addPositionalArgument(QStringLiteral("photos"),
                                  QApplication::translate("main", "Photos or folders to open."),
                                  QStringLiteral("[photos...]"));
@@ -43,12 +50,15 @@ int main(int argc, char *argv[])
 
     std::unique_ptr<clearcut::app::SmokeRun> smokeRun;
     if (parser.isSet(smoke)) {
-        const QStringList args = parser.positionalArguments();
-        if (args.size() != 2) {
-            std::fprintf(stderr, "usage: clearcut --smoke IMAGE OUT.png\n");
+        QStringList args = parser.positionalArguments();
+        bool ok = false;
+        const int selected = parser.value(select).toInt(&ok);
+        if (args.size() < 2 || !ok || selected < 1 || selected > args.size() - 1) {
+            std::fprintf(stderr, "usage: clearcut --smoke IN... OUT.png [--select K]\n");
             return 2;
         }
-        smokeRun = std::make_unique<clearcut::app::SmokeRun>(&window, args.at(0), args.at(1));
+        const QString output = args.takeLast();
+        smokeRun = std::make_unique<clearcut::app::SmokeRun>(&window, args, output, selected);
         smokeRun->setTranslation(translation);
     }
 
