@@ -4,6 +4,7 @@
 #include "HeldPixels.h"
 #include "ImageIO.h"
 #include "MaskRefiner.h"
+#include "PoolThreads.h"
 
 #include <QMetaObject>
 
@@ -55,6 +56,7 @@ PhotoScheduler::PhotoScheduler(Engine *engine, QObject *parent) : QObject(parent
     // One thread for the background's read, one so the selected photo's never waits for it.
     m_pool.setMaxThreadCount(2);
     m_pool.setObjectName(QStringLiteral("ClearCut photo reads"));
+    startThreadsNow(m_pool);
     connect(engine, &Engine::segmented, this, &PhotoScheduler::onSegmented, Qt::QueuedConnection);
     connect(engine, &Engine::segmentFailed, this, &PhotoScheduler::onSegmentFailed,
             Qt::QueuedConnection);

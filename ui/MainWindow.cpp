@@ -46,6 +46,8 @@
 
 #include <opencv2/core/version.hpp>
 
+#include <algorithm>
+
 namespace clearcut::ui {
 namespace {
 
@@ -88,6 +90,7 @@ class DragOutButton final : public QToolButton
 public:
     explicit DragOutButton(QWidget *parent) : QToolButton(parent)
     {
+        setObjectName(QStringLiteral("dragOut"));
         setToolButtonStyle(Qt::ToolButtonTextUnderIcon);
         setIconSize(QSize(96, 96));
         setMinimumSize(140, 130);
@@ -739,6 +742,13 @@ void MainWindow::setDropHighlight(bool on)
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)
 {
+    // The drag-out tile's own file dropped back onto the window is not a new photo.
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (event->source() == m_dragOut ||
+        (!urls.isEmpty() && std::all_of(urls.begin(), urls.end(), [this](const QUrl &url) {
+            return url.isLocalFile() && m_session->isDragOutFile(url.toLocalFile());
+        })))
+        return event->ignore();
     if (event->mimeData()->hasUrls() || event->mimeData()->hasImage()) {
         event->acceptProposedAction();
         setDropHighlight(true);
@@ -754,9 +764,11 @@ void MainWindow::dragLeaveEvent(QDragLeaveEvent *event)
 void MainWindow::dropEvent(QDropEvent *event)
 {
     setDropHighlight(false);
+    if (event->source() == m_dragOut)
+        return event->ignore();
     QStringList files;
     for (const QUrl &url : event->mimeData()->urls())
-        if (url.isLocalFile())
+        if (url.isLocalFile() && !m_session->isDragOutFile(url.toLocalFile()))
             files << url.toLocalFile();
     if (!files.isEmpty()) {
         addFiles(files);

@@ -6,6 +6,7 @@
 #include "engine/Engine.h"
 #include "engine/ImageIO.h"
 #include "engine/PhotoExport.h"
+#include "engine/PoolThreads.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -102,13 +103,13 @@ PhotoSession::PhotoSession(Engine *engine, QObject *parent)
       m_exportDir(dragFolderTemplate())
 {
     m_scheduler->setPreviewSide(kPreviewSide);
+    m_pool.setObjectName(QStringLiteral("ClearCut photo pool"));
+    startThreadsNow(m_pool);
     // Off the UI thread: it lists the temp folder.
     m_pool.start([] { removeStaleDragFolders(); });
-    m_pool.setObjectName(QStringLiteral("ClearCut photo pool"));
     // A full-resolution render takes seconds on a big photo: only start it once the user has
     // stopped adjusting, so it never competes with the display re-composites.
     m_exportTimer.setSingleShot(true);
-    m_exportTimer.setInterval(800);
     connect(&m_exportTimer, &QTimer::timeout, this, &PhotoSession::exportCurrent);
     connect(m_scheduler, &PhotoScheduler::decoded, this, &PhotoSession::onDecoded);
     connect(m_scheduler, &PhotoScheduler::pixelsReady, this, &PhotoSession::onPixelsReady);
@@ -137,6 +138,12 @@ const PhotoSession::Photo *PhotoSession::photo(quint64 id) const
 {
     const Item *entry = item(id);
     return entry ? &entry->photo : nullptr;
+}
+
+bool PhotoSession::isDragOutFile(const QString &path) const
+{
+    return m_exportDir.isValid() &&
+           QFileInfo(path).absolutePath() == QFileInfo(m_exportDir.path()).absoluteFilePath();
 }
 
 int PhotoSession::inferenceCount() const
@@ -310,6 +317,7 @@ void PhotoSession::setAdjustments(const OutputType &type, const MaskAdjust &adju
     entry->adjustments = m_defaults;
     ++entry->adjustGeneration;
     entry->photo.exportFile.clear();
+    m_adjustedSinceExport = true;
     recomposite(m_current);
 }
 
@@ -440,7 +448,9 @@ QString ensureBackground(PhotoExport::Job &job)
 
 void PhotoSession::scheduleExport()
 {
-    m_exportTimer.start();
+    // While the user adjusts, only once they stop; a photo just finished or just selected at
+    // once, so the drag-out tile is ready as soon as the result is.
+    m_exportTimer.start(m_adjustedSinceExport ? 800 : 0);
 }
 
 void PhotoSession::exportCurrent()
@@ -449,6 +459,7 @@ void PhotoSession::exportCurrent()
     Item *entry = item(id);
     if (!entry || !entry->fullQuality || !m_exportDir.isValid())
         return;
+    m_adjustedSinceExport = false;
     const quint64 key = (entry->adjustGeneration << 20) + entry->maskGeneration;
     if (entry->exported == key)
         return;

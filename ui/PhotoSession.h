@@ -103,6 +103,8 @@ public:
     void renderFullResolution(quint64 id, std::function<void(QImage)> done);
 
     int inferenceCount() const;
+    // A file this session wrote for dragging out (dropping it back must not add a copy).
+    bool isDragOutFile(const QString &path) const;
     PhotoScheduler *scheduler() const { return m_scheduler; }
 
     // Removes the drag-out folders that sessions of killed processes left in the temp folder;
@@ -152,6 +154,7 @@ private:
     QString m_backgroundLoading;
     QTemporaryDir m_exportDir;
     QTimer m_exportTimer; // the drag-out file is rendered once the adjustments settle
+    bool m_adjustedSinceExport = false;
     // Our own pool, so the destructor can wait for exactly our jobs (they call back into us).
     QThreadPool m_pool;
 };

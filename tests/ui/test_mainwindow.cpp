@@ -94,6 +94,7 @@ private Q_SLOTS:
     void aCancelledSearchAddsNothing();
     void removedPhotosHaveTheirQueuedRequestsCancelled();
     void savingAndBatchExportWriteTheSameBytes();
+    void theDragOutTileIsReadyForEachPhotoAndDroppingItBackAddsNothing();
     void clearAllEmptiesTheWindow();
     void aNewPhotoIsSelectedAndCtrlEqualsZoomsIn();
     void dragFoldersOfKilledRunsAreRemovedAndLiveOnesKept();
@@ -492,6 +493,49 @@ void TestMainWindow::savingAndBatchExportWriteTheSameBytes()
         QVERIFY(bytes.size() > 1000);
         QVERIFY2(bytes == b.readAll(), qPrintable(c.format));
     }
+}
+
+void TestMainWindow::theDragOutTileIsReadyForEachPhotoAndDroppingItBackAddsNothing()
+{
+    const QString a = writePhoto(m_dir.path(), QStringLiteral("tile-a.png"));
+    const QString b = writePhoto(m_dir.path(), QStringLiteral("tile-b.png"));
+    EngineThread engine;
+    ui::MainWindow window(engine.engine());
+    window.show();
+    window.loadModel();
+    window.addFiles({a, b});
+    PhotoSession *session = window.session();
+    QTRY_VERIFY_WITH_TIMEOUT(session->ids().size() == 2 && allSettled(session), 30000);
+    auto *tile = window.findChild<QToolButton *>(QStringLiteral("dragOut"));
+    QVERIFY(tile);
+    QListWidget *list = window.photoList();
+
+    // Each photo selected in turn gets its tile without any option being changed.
+    QString first;
+    for (int row = 0; row < 2; ++row) {
+        list->setCurrentRow(row);
+        const quint64 id = session->ids().at(row);
+        QTRY_VERIFY_WITH_TIMEOUT(tile->isEnabled() && !session->photo(id)->exportFile.isEmpty(),
+                                 30000);
+        const QString file = session->photo(id)->exportFile;
+        QVERIFY(QFileInfo::exists(file));
+        QVERIFY(file != first);
+        first = file;
+    }
+
+    // The tile's file dropped back onto the window is not added again.
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(first)});
+    const QPoint pos = window.rect().center();
+    QDragEnterEvent enter(pos, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&window, &enter);
+    QVERIFY(!enter.isAccepted());
+    QDropEvent dropEvent(QPointF(pos), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&window, &dropEvent);
+    QCoreApplication::processEvents();
+    QVERIFY(!window.isScanning());
+    QCOMPARE(session->ids().size(), 2);
+    QCOMPARE(list->count(), 2);
 }
 
 void TestMainWindow::clearAllEmptiesTheWindow()
