@@ -12,14 +12,16 @@ selected_result_ms(N) / selected_result_ms(1) (goal <= 1.5), peak RSS (goal < 2.
 UI stall (goal < 50 ms) and all_done_ms.
 
   bench/window_bench.py [--build build] [--count 200] [--select 150] [--noise 8] [--work DIR]
-                        [--app PATH]
+                        [--app PATH] [--repeat R]
 
---app runs another build's window (the code before a change) on the same photos.
+--app runs another build's window (the code before a change) on the same photos. --repeat runs
+each case R times (alternating) and reports the medians.
 """
 
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -47,6 +49,7 @@ def main():
     parser.add_argument("--noise", type=int, default=8)
     parser.add_argument("--work")
     parser.add_argument("--app")
+    parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
     if not 1 <= args.select <= args.count:
         raise SystemExit("--select must be between 1 and --count")
@@ -59,12 +62,23 @@ def main():
     inputs = [os.path.join(photos, f"photo_{i:04d}.jpg") for i in range(args.count)]
     app = args.app or os.path.join(args.build, "bin", "clearcut")
 
-    one = smoke(app, [inputs[args.select - 1]], os.path.join(work, "one.png"), 1)
-    many = smoke(app, inputs, os.path.join(work, "many.png"), args.select)
+    ones, manys = [], []
+    for _ in range(max(1, args.repeat)):
+        ones.append(smoke(app, [inputs[args.select - 1]], os.path.join(work, "one.png"), 1))
+        manys.append(smoke(app, inputs, os.path.join(work, "many.png"), args.select))
+
+    def median(runs):
+        result = dict(runs[0])
+        for key, value in runs[0].items():
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                result[key] = statistics.median(run[key] for run in runs)
+        return result
+
+    one, many = median(ones), median(manys)
 
     ratio = many["selected_result_ms"] / one["selected_result_ms"]
     print(f"\nclearcut window, 6000x4000 JPEG (grain sigma {args.noise}), photo {args.select} "
-          f"of {args.count} selected right after the drop")
+          f"of {args.count} selected right after the drop; medians of {len(ones)} run(s)")
     print(f"{'':28}{'1 photo':>12}{str(args.count) + ' photos':>14}")
     for key, label, unit in [("selected_result_ms", "selected result", "ms"),
                              ("all_done_ms", "all done", "ms"),
@@ -76,7 +90,7 @@ def main():
           f"(goal <= 1.5)")
     print(f"  peak RSS with {args.count} photos: {many['peak_rss_mb']:.0f} MB (goal < 2560)")
     print(f"  longest UI stall: {many['ui_max_stall_ms']:.1f} ms (goal < 50)")
-    print(json.dumps({"one": one, "many": many, "ratio": ratio}))
+    print(json.dumps({"one": ones, "many": manys, "ratio": ratio}))
 
 
 if __name__ == "__main__":

@@ -474,6 +474,20 @@ void MainWindow::createLayout()
     m_dropOverlay->hide();
 }
 
+void MainWindow::loadModelOnceShown()
+{
+    const auto start = [this] {
+        if (m_loadOnceShownDone)
+            return;
+        m_loadOnceShownDone = true;
+        loadModel();
+    };
+    if (m_painted)
+        return start();
+    connect(this, &MainWindow::firstPaint, this, start, Qt::SingleShotConnection);
+    QTimer::singleShot(300, this, start);
+}
+
 void MainWindow::loadModel()
 {
     requestLoad(m_settings.device);

@@ -49,6 +49,10 @@ public:
     ~MainWindow() override;
 
     void loadModel();
+    // loadModel() once the window's first pixels are on screen (or after 300 ms if it is never
+    // painted). The first paint needs the dynamic loader's lock, which LibTorch's loading holds
+    // for ~0.5 s: a load started before it delayed the window by ~300 ms, for no earlier model.
+    void loadModelOnceShown();
     // Adds the photos among paths (folders searched recursively, off the UI thread); they join
     // the list when the search is done.
     void addFiles(const QStringList &paths);
@@ -142,6 +146,7 @@ private:
     bool m_dropHighlight = false;
     bool m_selectNextAdded = false; // new and pasted photos are selected
     bool m_painted = false;
+    bool m_loadOnceShownDone = false;
 
     QAction *m_openAction = nullptr;
     QAction *m_saveAction = nullptr;

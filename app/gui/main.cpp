@@ -63,7 +63,7 @@ int main(int argc, char *argv[])
     }
 
     window.show();
-    window.loadModel();
+    window.loadModelOnceShown();
     if (smokeRun)
         smokeRun->start();
     else

@@ -11,6 +11,7 @@
 #include "engine/OutputNaming.h"
 #include "ui/AdjustPanel.h"
 #include "ui/AppSettings.h"
+#include "ui/BatchDialog.h"
 #include "ui/CompareView.h"
 #include "ui/MainWindow.h"
 #include "ui/PhotoSession.h"
@@ -75,6 +76,14 @@ bool allSettled(const PhotoSession *session)
     return !session->ids().isEmpty();
 }
 
+QAction *actionWithShortcut(QWidget *window, const QKeySequence &shortcut)
+{
+    for (QAction *action : window->findChildren<QAction *>())
+        if (action->shortcuts().contains(shortcut))
+            return action;
+    return nullptr;
+}
+
 } // namespace
 
 class TestMainWindow : public QObject
@@ -87,6 +96,7 @@ private Q_SLOTS:
     void droppedFilesAreProcessedAndACorruptOneIsReported();
     void dropBeforeTheModelIsReadyIsProcessedAfterwards();
     void changingTheBackgroundRecompositesWithoutInference();
+    void eachPhotoKeepsItsOwnAdjustmentsAndTheBatchStartsFromThem();
     void loadFailureShowsRetryAndRetryRecovers();
     void recompositingA12MegapixelPhotoIsQuick();
     void toolbarIconsComeFromTheAppAndFollowTheTheme();
@@ -213,6 +223,68 @@ void TestMainWindow::changingTheBackgroundRecompositesWithoutInference()
     const QColor foreground = result.pixelColor(result.width() / 8, result.height() / 2);
     QCOMPARE(foreground, QColor(Qt::red));
     QCOMPARE(session->inferenceCount(), inferences);
+}
+
+void TestMainWindow::eachPhotoKeepsItsOwnAdjustmentsAndTheBatchStartsFromThem()
+{
+    const QString a = writePhoto(m_dir.path(), QStringLiteral("own-a.png"));
+    const QString b = writePhoto(m_dir.path(), QStringLiteral("own-b.png"));
+    EngineThread engine;
+    ui::MainWindow window(engine.engine());
+    window.show();
+    window.loadModel();
+    window.addFiles({a, b});
+    PhotoSession *session = window.session();
+    QTRY_VERIFY_WITH_TIMEOUT(session->ids().size() == 2 && allSettled(session), 30000);
+    const quint64 idA = session->ids().at(0), idB = session->ids().at(1);
+    QListWidget *list = window.photoList();
+    auto *panel = window.findChild<ui::AdjustPanel *>();
+    QVERIFY(panel);
+
+    // Photo A on white with a hard edge; photo B keeps its own (the defaults).
+    list->setCurrentRow(0);
+    MaskAdjust hard;
+    hard.threshold = 0.5;
+    panel->setOutputType(OutputType::colour(OutputType::kWhite));
+    panel->setAdjust(hard);
+    Q_EMIT panel->changed(panel->outputType(), panel->adjust());
+    QCOMPARE(session->adjustments(idA).type, OutputType::colour(OutputType::kWhite));
+    list->setCurrentRow(1);
+    QCOMPARE(session->adjustments(idB).type.kind, OutputType::Kind::Rgba);
+    QCOMPARE(panel->outputType().kind, OutputType::Kind::Rgba);
+    QVERIFY(!panel->adjust().threshold);
+    QTRY_VERIFY(!session->photo(idB)->displayResult.isNull());
+    const QImage cutOut = session->photo(idB)->displayResult;
+    QCOMPARE(cutOut.pixelColor(cutOut.width() * 3 / 4, cutOut.height() / 2).alpha(), 0);
+    // Back on A, the panel shows A's.
+    list->setCurrentRow(0);
+    QCOMPARE(panel->outputType(), OutputType::colour(OutputType::kWhite));
+    QCOMPARE(panel->adjust().threshold, std::optional<double>(0.5));
+
+    // Apply to all: B gets A's adjustments.
+    QAction *applyAll = nullptr;
+    for (QAction *action : window.findChildren<QAction *>())
+        if (action->text().contains(QStringLiteral("to &All")))
+            applyAll = action;
+    QVERIFY(applyAll && applyAll->isEnabled());
+    applyAll->trigger();
+    QCOMPARE(session->adjustments(idB).type, OutputType::colour(OutputType::kWhite));
+    QCOMPARE(session->adjustments(idB).adjust.threshold, std::optional<double>(0.5));
+
+    // The batch dialog starts from the current photo's adjustments, not the last batch's.
+    list->setCurrentRow(1);
+    panel->setOutputType(OutputType::colour(OutputType::kGreen));
+    Q_EMIT panel->changed(panel->outputType(), panel->adjust());
+    QAction *batch = actionWithShortcut(&window, QKeySequence(Qt::CTRL | Qt::Key_B));
+    QVERIFY(batch);
+    batch->trigger();
+    auto *dialog = window.findChild<ui::BatchDialog *>();
+    QVERIFY(dialog);
+    auto *batchPanel = dialog->findChild<ui::AdjustPanel *>(QStringLiteral("adjustPanel"));
+    QVERIFY(batchPanel);
+    QCOMPARE(batchPanel->outputType(), OutputType::colour(OutputType::kGreen));
+    QCOMPARE(batchPanel->adjust().threshold, std::optional<double>(0.5));
+    dialog->close();
 }
 
 void TestMainWindow::loadFailureShowsRetryAndRetryRecovers()
@@ -366,14 +438,6 @@ void TestMainWindow::aCancelledSearchAddsNothing()
     // Whatever the search had found when it stopped is dropped, on purpose (the search's end is
     // where photos would have been added, so there is nothing left to wait for).
     QCOMPARE(window.session()->ids().size(), 0);
-}
-
-static QAction *actionWithShortcut(QWidget *window, const QKeySequence &shortcut)
-{
-    for (QAction *action : window->findChildren<QAction *>())
-        if (action->shortcuts().contains(shortcut))
-            return action;
-    return nullptr;
 }
 
 void TestMainWindow::removedPhotosHaveTheirQueuedRequestsCancelled()
