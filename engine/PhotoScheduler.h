@@ -14,6 +14,7 @@
 #include <QHash>
 #include <QList>
 #include <QObject>
+#include <QSet>
 #include <QSize>
 #include <QThreadPool>
 
@@ -59,8 +60,9 @@ public:
     void addFile(quint64 id, const QString &path);
     // An image with no file (pasted): its pixels are held for as long as it is in the list.
     void addPixels(quint64 id, const cv::Mat &bgr);
-    // Its queued requests are cancelled at once (the engine runs none of them).
-    void remove(quint64 id);
+    // Their queued requests are cancelled at once (the engine runs none of them).
+    void remove(const QList<quint64> &ids);
+    void remove(quint64 id) { remove(QList<quint64>{id}); }
     void clear();
 
     // The photo the user looks at (0: none). The previous selection's queued work is cancelled;
@@ -134,6 +136,8 @@ private:
     Limits m_limits;
     int m_previewSide = 1024;
     QList<quint64> m_order;
+    qsizetype m_cursor = 0;     // m_order before it is done or failed
+    QSet<quint64> m_background; // photos the background started that may still hold work
     QHash<quint64, std::shared_ptr<Photo>> m_photos;
     QHash<quint64, Request> m_requests; // engine request id -> what it is for
     quint64 m_selected = 0;

@@ -51,11 +51,12 @@
 namespace clearcut::ui {
 namespace {
 
-QString stateText(PhotoSession::State state)
+QString stateText(PhotoSession::State state, bool current)
 {
     switch (state) {
     case PhotoSession::State::Loading:
-        return QObject::tr("Opening…");
+        // Photos are read in turn (the one looked at first): the others wait in line.
+        return current ? QObject::tr("Opening…") : QObject::tr("Queued");
     case PhotoSession::State::Waiting:
         return QObject::tr("Waiting");
     case PhotoSession::State::Working:
@@ -71,6 +72,19 @@ QString stateText(PhotoSession::State state)
 }
 
 constexpr int kIdRole = Qt::UserRole + 1;
+
+// A photo not read yet: a dim tile the size of a thumbnail, so the names line up.
+QIcon placeholderIcon(const QSize &size, const QColor &colour)
+{
+    QPixmap pixmap(size);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(colour);
+    painter.drawRoundedRect(QRectF(pixmap.rect()).adjusted(1, 1, -1, -1), 4, 4);
+    return QIcon(pixmap);
+}
 
 // Root may write anywhere, so a folder its owner may not write (chmod a-w: a camera card, a
 // read-only share) counts as read-only too.
@@ -144,7 +158,8 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
       m_view(new CompareView(this)), m_list(new QListWidget(this)), m_adjust(new AdjustPanel(this)),
       m_warmup(new WarmupBar(this)), m_dragOut(new DragOutButton(this)), m_banner(new QLabel(this)),
       m_dropOverlay(new QLabel(this)), m_scanStatus(new QLabel(this)),
-      m_scanCancel(new QToolButton(this)), m_zoomLabel(new QLabel(this))
+      m_scanCancel(new QToolButton(this)), m_zoomLabel(new QLabel(this)),
+      m_progress(new QLabel(this))
 {
     setWindowTitle(tr("ClearCut"));
     setWindowIcon(appIcon());
@@ -197,7 +212,10 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     connect(m_session, &PhotoSession::photoChanged, this, &MainWindow::onPhotoChanged);
     connect(m_session, &PhotoSession::photoRemoved, this, [this](quint64 id) {
         m_savedPaths.remove(id);
-        delete itemFor(id); // the list moves its current item on; showCurrent follows
+        countDone(id, false);
+        m_settled.remove(id);
+        updateProgress();
+        delete m_itemsById.take(id); // the list moves its current item on; showCurrent follows
         if (m_list->count() == 0)
             showCurrent();
     });
@@ -386,6 +404,8 @@ void MainWindow::createLayout()
 {
     m_list->setObjectName(QStringLiteral("photoList"));
     m_list->setIconSize(QSize(64, 64));
+    // 3:2, as most photos' thumbnails, so rows keep their height once the photos are read.
+    m_placeholder = placeholderIcon(QSize(64, 43), palette().color(QPalette::Mid));
     m_list->setMinimumWidth(180);
     m_list->setUniformItemSizes(true);
     m_list->setSelectionMode(QAbstractItemView::ExtendedSelection);
@@ -450,6 +470,9 @@ void MainWindow::createLayout()
     m_zoomLabel->setObjectName(QStringLiteral("zoomLabel"));
     m_zoomLabel->setToolTip(tr("Zoom: Ctrl+= and Ctrl+- change it, Ctrl+0 fits, Ctrl+1 is 100%"));
     statusBar()->addPermanentWidget(m_zoomLabel);
+    m_progress->setObjectName(QStringLiteral("progressLabel"));
+    statusBar()->addPermanentWidget(m_progress);
+    m_progress->hide();
     m_zoomLabel->hide();
     connect(m_view, &CompareView::zoomChanged, this, &MainWindow::updateZoomLabel);
     m_scanStatus->setObjectName(QStringLiteral("scanStatus"));
@@ -815,10 +838,7 @@ bool MainWindow::eventFilter(QObject *watched, QEvent *event)
 
 QListWidgetItem *MainWindow::itemFor(quint64 id) const
 {
-    for (int i = 0; i < m_list->count(); ++i)
-        if (m_list->item(i)->data(kIdRole).toULongLong() == id)
-            return m_list->item(i);
-    return nullptr;
+    return m_itemsById.value(id); // a search of the list made adding 40,000 photos quadratic
 }
 
 quint64 MainWindow::currentId() const
@@ -827,10 +847,28 @@ quint64 MainWindow::currentId() const
     return item ? item->data(kIdRole).toULongLong() : 0;
 }
 
+void MainWindow::countDone(quint64 id, bool settled)
+{
+    const bool was = m_settled.value(id, false);
+    m_settled.insert(id, settled);
+    m_settledCount += int(settled) - int(was);
+    updateProgress();
+}
+
+void MainWindow::updateProgress()
+{
+    const int total = int(m_settled.size());
+    // "12 of 200 done" while there is work; nothing for a single photo (its row says it).
+    m_progress->setVisible(total > 1 && m_settledCount < total);
+    m_progress->setText(
+        tr("%1 of %2 done").arg(QLocale().toString(m_settledCount), QLocale().toString(total)));
+}
+
 void MainWindow::onPhotoAdded(quint64 id)
 {
     auto *item = new QListWidgetItem(m_list);
     item->setData(kIdRole, id);
+    m_itemsById.insert(id, item);
     onPhotoChanged(id);
     if (m_selectNextAdded || !m_list->currentItem()) {
         m_selectNextAdded = false;
@@ -845,12 +883,17 @@ void MainWindow::onPhotoChanged(quint64 id)
     QListWidgetItem *item = itemFor(id);
     if (!photo || !item)
         return;
-    item->setText(QStringLiteral("%1\n%2").arg(photo->name, stateText(photo->state)));
+    item->setText(
+        QStringLiteral("%1\n%2").arg(photo->name, stateText(photo->state, id == currentId())));
     item->setToolTip(photo->error.isEmpty() ? photo->path : photo->error);
     if (!photo->thumbnail.isNull())
         item->setIcon(QIcon(QPixmap::fromImage(photo->thumbnail)));
     else if (photo->state == PhotoSession::State::Failed)
         item->setIcon(colourIcon(QStringLiteral("dialog-error")));
+    else if (item->icon().isNull())
+        item->setIcon(m_placeholder);
+    countDone(id, photo->state == PhotoSession::State::Done ||
+                      photo->state == PhotoSession::State::Failed);
     if (id == currentId() && !m_view->hasOriginal() && !photo->displayOriginal.isNull())
         showCurrent();
     updateActions();
@@ -869,6 +912,13 @@ void MainWindow::showCurrent()
     const quint64 id = currentId();
     const PhotoSession::Photo *photo = m_session->photo(id);
     m_session->setCurrent(id);
+    // "Opening…" moves with the selection (the others are queued).
+    for (const quint64 changed : {m_shownCurrent, id})
+        if (const PhotoSession::Photo *shown = m_session->photo(changed))
+            if (QListWidgetItem *item = itemFor(changed))
+                item->setText(QStringLiteral("%1\n%2").arg(shown->name,
+                                                           stateText(shown->state, changed == id)));
+    m_shownCurrent = id;
     if (photo) {
         // The panel shows this photo's own adjustments.
         const Adjustments adjustments = m_session->adjustments(id);

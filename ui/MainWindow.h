@@ -9,6 +9,7 @@
 #include "engine/Types.h"
 
 #include <QHash>
+#include <QIcon>
 #include <QMainWindow>
 #include <QPointer>
 
@@ -108,6 +109,8 @@ private:
     void updateScanStatus();
     void setDropHighlight(bool on);
     void onPhotoAdded(quint64 id);
+    void countDone(quint64 id, bool settled);
+    void updateProgress();
     void onPhotoChanged(quint64 id);
     void onResultChanged(quint64 id);
     void showCurrent();
@@ -128,6 +131,12 @@ private:
     QLabel *m_scanStatus;
     QToolButton *m_scanCancel;
     QLabel *m_zoomLabel;
+    QLabel *m_progress;             // "12 of 200 done"
+    QIcon m_placeholder;            // for photos not read yet
+    QHash<quint64, bool> m_settled; // done or failed, per photo
+    QHash<quint64, QListWidgetItem *> m_itemsById;
+    int m_settledCount = 0;
+    quint64 m_shownCurrent = 0;
     QWidget *m_savedNotice = nullptr; // "Saved to <path>" and Show in folder
     QLabel *m_savedLabel = nullptr;
     QToolButton *m_showInFolder = nullptr;

@@ -11,6 +11,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QSet>
 
 #include <opencv2/core.hpp>
 
@@ -193,16 +194,20 @@ void PhotoSession::addImage(const QImage &image, const QString &name)
 
 void PhotoSession::remove(const QList<quint64> &ids)
 {
-    for (const quint64 id : ids) {
-        const std::shared_ptr<Item> entry = m_items.take(id);
-        if (!entry)
-            continue;
-        m_scheduler->remove(id);
-        m_order.removeOne(id);
-        if (m_current == id)
-            m_current = 0;
+    QList<quint64> removed;
+    for (const quint64 id : ids)
+        if (m_items.remove(id))
+            removed << id;
+    if (removed.isEmpty())
+        return;
+    // In bulk: Clear All of 40,000 photos must not search the list once per photo.
+    const QSet<quint64> gone(removed.begin(), removed.end());
+    m_order.removeIf([&gone](quint64 id) { return gone.contains(id); });
+    m_scheduler->remove(removed);
+    if (gone.contains(m_current))
+        m_current = 0;
+    for (const quint64 id : std::as_const(removed))
         Q_EMIT photoRemoved(id);
-    }
 }
 
 void PhotoSession::onDecoded(quint64 id, const PhotoScheduler::Decoded &decoded)

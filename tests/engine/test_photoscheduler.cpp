@@ -185,6 +185,8 @@ void TestPhotoScheduler::twoHundredPhotosKeepFewFullResolutionImagesAlive()
     // deselected photo's pass still running.
     const PhotoScheduler::Limits limits = scheduler.limits();
     const int bound = 1 + limits.reads + limits.held + limits.inEngine;
+    qInfo("200 photos: at most %d full-resolution images alive at once (bound %d)",
+          HeldPixels::peak(), bound);
     QVERIFY2(HeldPixels::peak() <= bound,
              qPrintable(QStringLiteral("%1 full-resolution images alive at once (bound %2)")
                             .arg(HeldPixels::peak())
