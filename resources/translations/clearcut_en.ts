@@ -4,7 +4,7 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../../ui/BatchDialog.cpp" line="+114"/>
+        <location filename="../../ui/BatchDialog.cpp" line="+116"/>
         <source>1 photo</source>
         <translation type="unfinished"></translation>
     </message>
@@ -30,13 +30,38 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>%1 photos/min</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="+52"/>
+        <location line="+9"/>
+        <source>a few seconds left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>about %1 s left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>about %1 min left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>about %1 h %2 min left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/MainWindow.cpp" line="+59"/>
         <source>Opening…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Queued</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -62,6 +87,41 @@
     <message>
         <location line="+2"/>
         <source>Failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/SaveDialog.cpp" line="+17"/>
+        <source>PNG (*.png)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>WebP (*.webp)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>JPEG (*.jpg *.jpeg)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>TIFF (*.tif *.tiff)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>BMP (*.bmp)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>JPEG</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>BMP</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -311,7 +371,7 @@ Click to choose another image…</source>
 <context>
     <name>clearcut::ui::BatchDialog</name>
     <message>
-        <location filename="../../ui/BatchDialog.cpp" line="+39"/>
+        <location filename="../../ui/BatchDialog.cpp" line="+38"/>
         <source>Batch Export</source>
         <translation type="unfinished"></translation>
     </message>
@@ -332,12 +392,12 @@ Click to choose another image…</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+652"/>
+        <location line="+659"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-650"/>
+        <location line="-657"/>
         <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
@@ -521,13 +581,13 @@ Click to choose another image…</source>
     </message>
     <message>
         <location line="+48"/>
-        <location line="+217"/>
+        <location line="+224"/>
         <location line="+80"/>
         <source>%1 — %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-277"/>
+        <location line="-284"/>
         <source>&lt;b&gt;Exporting %1…&lt;/b&gt;</source>
         <translation type="unfinished"></translation>
     </message>
@@ -537,17 +597,13 @@ Click to choose another image…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>— photos/min</source>
+        <location line="+6"/>
+        <location line="+178"/>
+        <source>Estimating time left…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>estimating time left…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+17"/>
+        <location line="-161"/>
         <source>Cancelling…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -592,12 +648,7 @@ Click to choose another image…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
-        <source>about %1 left</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+16"/>
         <source>%1 of %2 done</source>
         <translation type="unfinished"></translation>
     </message>
@@ -758,7 +809,7 @@ Click to choose another image…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+454"/>
+        <location line="+462"/>
         <source>Before</source>
         <translation type="unfinished"></translation>
     </message>
@@ -771,7 +822,7 @@ Click to choose another image…</source>
 <context>
     <name>clearcut::ui::DragOutButton</name>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="+20"/>
+        <location filename="../../ui/MainWindow.cpp" line="+43"/>
         <source>Drag the cut-out into another application or a folder</source>
         <translation type="unfinished"></translation>
     </message>
@@ -790,7 +841,7 @@ Click to choose another image…</source>
 <context>
     <name>clearcut::ui::InputList</name>
     <message>
-        <location filename="../../ui/BatchDialog.cpp" line="-799"/>
+        <location filename="../../ui/BatchDialog.cpp" line="-806"/>
         <source>Drop photos or folders here,
 or use Add files… and Add folder…</source>
         <translation type="unfinished"></translation>
@@ -799,13 +850,18 @@ or use Add files… and Add folder…</source>
 <context>
     <name>clearcut::ui::MainWindow</name>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="+42"/>
-        <location line="+563"/>
+        <location filename="../../ui/MainWindow.cpp" line="+43"/>
+        <location line="+773"/>
         <source>ClearCut</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-537"/>
+        <location line="-743"/>
+        <source>CUDA could not be used (%1): running on the CPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Choose a TorchScript model</source>
         <translation type="unfinished"></translation>
     </message>
@@ -815,17 +871,12 @@ or use Add files… and Add folder…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+29"/>
         <source>Not saved: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Saved %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+23"/>
+        <location line="+32"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
@@ -845,12 +896,12 @@ or use Add files… and Add folder…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+7"/>
         <source>&amp;Batch Export…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
@@ -881,6 +932,32 @@ or use Add files… and Add folder…</source>
     </message>
     <message>
         <location line="+6"/>
+        <source>Apply Adjustments to &amp;Selected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>Applied this photo&apos;s adjustments to %n photo(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Apply Adjustments to &amp;All</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Applied this photo&apos;s adjustments to all %n photo(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Pre&amp;ferences…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -940,18 +1017,28 @@ or use Add files… and Add folder…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+52"/>
         <source>Drop photos or folders here
 or open them with Ctrl+O, or paste with Ctrl+V</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+39"/>
+        <source>Show in folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open the folder the result was saved in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>Zoom: Ctrl+= and Ctrl+- change it, Ctrl+0 fits, Ctrl+1 is 100%</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+9"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
@@ -966,7 +1053,7 @@ or open them with Ctrl+O, or paste with Ctrl+V</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+92"/>
         <source>Search cancelled: no photos added</source>
         <translation type="unfinished"></translation>
     </message>
@@ -996,27 +1083,27 @@ or open them with Ctrl+O, or paste with Ctrl+V</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>There is no result to save yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
-        <source>Save result</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>PNG (*.png);;WebP (*.webp);;JPEG (*.jpg *.jpeg);;TIFF (*.tif *.tiff);;BMP (*.bmp)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+9"/>
+        <location line="+12"/>
         <source>Not saved: %1 is the original photo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+37"/>
+        <source>Saved to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Could not open the folder %1: no file manager answered.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>There is no result to copy yet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1031,12 +1118,17 @@ or open them with Ctrl+O, or paste with Ctrl+V</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+77"/>
+        <location line="+91"/>
         <source>Dropped image</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+87"/>
+        <location line="+49"/>
+        <source>%1 of %2 done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+73"/>
         <source>%1 — ClearCut</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1044,7 +1136,7 @@ or open them with Ctrl+O, or paste with Ctrl+V</source>
 <context>
     <name>clearcut::ui::PhotoSession</name>
     <message>
-        <location filename="../../ui/PhotoSession.cpp" line="+361"/>
+        <location filename="../../ui/PhotoSession.cpp" line="+502"/>
         <source>%1: there is no result to save yet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1052,7 +1144,7 @@ or open them with Ctrl+O, or paste with Ctrl+V</source>
 <context>
     <name>clearcut::ui::PreferencesDialog</name>
     <message>
-        <location filename="../../ui/PreferencesDialog.cpp" line="+56"/>
+        <location filename="../../ui/PreferencesDialog.cpp" line="+57"/>
         <source>Preferences</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1073,12 +1165,12 @@ or open them with Ctrl+O, or paste with Ctrl+V</source>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+45"/>
+        <location line="+51"/>
         <source>Browse…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-31"/>
+        <location line="-37"/>
         <source>transparent-background&apos;s ckpt_base_*.pt and ckpt_fast_*.pt files work as they are; other models need a .json sidecar with the same name.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1103,7 +1195,7 @@ or open them with Ctrl+O, or paste with Ctrl+V</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+8"/>
         <source>Best</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1203,7 +1295,37 @@ or open them with Ctrl+O, or paste with Ctrl+V</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+46"/>
+        <source>Runs the model on the GPU.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>CUDA cannot be used here (%1): the model runs on the CPU.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Checking whether CUDA can be used…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This build of LibTorch has no CUDA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No CUDA device found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>LibTorch could not be loaded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+33"/>
         <source>Choose a TorchScript model</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1225,6 +1347,19 @@ or open them with Ctrl+O, or paste with Ctrl+V</source>
     <message>
         <location line="+2"/>
         <source>There is no file at this path.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>clearcut::ui::SaveDialog</name>
+    <message>
+        <location filename="../../ui/SaveDialog.cpp" line="+7"/>
+        <source>Save result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>%1 has no transparency: the cut-out is saved on white.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1287,11 +1422,16 @@ BLAS: %7</source>
     </message>
     <message>
         <location line="+5"/>
-        <source>Automation: process IMAGE through the window, save it to OUT.png, print timings as JSON and quit.</source>
+        <source>Automation: take the photos IN... through the window as a drop, save photo K&apos;s result to OUT.png, print timings as JSON once every photo is done, and quit.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
+        <source>With --smoke: the photo to select right after the drop (from 1, in the order given; default 1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Photos or folders to open.</source>
         <translation type="unfinished"></translation>
     </message>
