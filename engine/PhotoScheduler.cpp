@@ -5,33 +5,14 @@
 #include "ImageIO.h"
 #include "MaskRefiner.h"
 #include "PoolThreads.h"
+#include "Resampler.h"
 
 #include <QMetaObject>
 #include <QSet>
 
-#include <opencv2/imgproc.hpp>
-
 #include <algorithm>
-#include <cmath>
 
 namespace clearcut {
-namespace {
-
-cv::Mat previewOf(const cv::Mat &bgr, int side)
-{
-    const int longest = std::max(bgr.cols, bgr.rows);
-    if (longest <= side)
-        return bgr.clone();
-    const double f = double(side) / longest;
-    cv::Mat preview;
-    cv::resize(bgr, preview,
-               cv::Size(std::max(1, int(std::lround(bgr.cols * f))),
-                        std::max(1, int(std::lround(bgr.rows * f)))),
-               0, 0, cv::INTER_AREA);
-    return preview;
-}
-
-} // namespace
 
 struct PhotoScheduler::Photo
 {
@@ -325,7 +306,7 @@ void PhotoScheduler::startRead(Photo &photo, bool urgent)
             if (pixels) {
                 decoded.fullSize = QSize(pixels->cols, pixels->rows);
                 if (makePreview)
-                    decoded.preview = previewOf(*pixels, previewSide);
+                    decoded.preview = Resampler::scaledToFit(*pixels, previewSide).clone();
             }
             if (cancel->load())
                 return;

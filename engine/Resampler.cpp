@@ -1,6 +1,7 @@
 #include "Resampler.h"
 
 #include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -81,6 +82,20 @@ cv::Mat bilinear(const cv::Mat &src, const cv::Size &size)
         }
     });
     return dst;
+}
+
+cv::Mat scaledToFit(const cv::Mat &src, int maxSide)
+{
+    const int longest = std::max(src.cols, src.rows);
+    if (longest <= maxSide)
+        return src;
+    const double f = double(maxSide) / longest;
+    cv::Mat scaled;
+    cv::resize(src, scaled,
+               cv::Size(std::max(1, int(std::lround(src.cols * f))),
+                        std::max(1, int(std::lround(src.rows * f)))),
+               0, 0, cv::INTER_AREA);
+    return scaled;
 }
 
 } // namespace clearcut::Resampler

@@ -13,4 +13,9 @@ namespace clearcut::Resampler {
 // src: CV_8UC1/3/4. Parallel over rows; cheap enough to upsample a mask to 24 MP.
 cv::Mat bilinear(const cv::Mat &src, const cv::Size &size);
 
+// For display copies, previews and thumbnails (not for the network): the image scaled so its
+// longest side is at most maxSide (never enlarged; then src itself, shared), with area
+// averaging.
+cv::Mat scaledToFit(const cv::Mat &src, int maxSide);
+
 } // namespace clearcut::Resampler

@@ -33,18 +33,4 @@ cv::Mat toBgr(const QImage &image)
         .clone();
 }
 
-cv::Mat scaledToFit(const cv::Mat &mat, int maxSide)
-{
-    const int longest = std::max(mat.cols, mat.rows);
-    if (longest <= maxSide)
-        return mat;
-    const double f = double(maxSide) / longest;
-    cv::Mat scaled;
-    cv::resize(mat, scaled,
-               cv::Size(std::max(1, int(std::lround(mat.cols * f))),
-                        std::max(1, int(std::lround(mat.rows * f)))),
-               0, 0, cv::INTER_AREA);
-    return scaled;
-}
-
 } // namespace clearcut::ui

@@ -14,7 +14,4 @@ QImage toQImage(const cv::Mat &mat);
 // Any QImage -> CV_8UC3 BGR (alpha dropped).
 cv::Mat toBgr(const QImage &image);
 
-// The photo scaled so its longest side is at most maxSide (never enlarged), with area averaging.
-cv::Mat scaledToFit(const cv::Mat &mat, int maxSide);
-
 } // namespace clearcut::ui

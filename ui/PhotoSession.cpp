@@ -7,6 +7,7 @@
 #include "engine/ImageIO.h"
 #include "engine/PhotoExport.h"
 #include "engine/PoolThreads.h"
+#include "engine/Resampler.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -216,7 +217,7 @@ void PhotoSession::onDecoded(quint64 id, const PhotoScheduler::Decoded &decoded)
     if (!entry)
         return;
     entry->preview = decoded.preview;
-    entry->photo.thumbnail = toQImage(scaledToFit(decoded.preview, kThumbnailSide));
+    entry->photo.thumbnail = toQImage(Resampler::scaledToFit(decoded.preview, kThumbnailSide));
     entry->photo.fullSize = decoded.fullSize;
     if (entry->photo.state == State::Loading)
         entry->photo.state = State::Waiting;
@@ -243,7 +244,7 @@ void PhotoSession::onPixelsReady(quint64 id)
         return;
     // The sharp display copy, off the UI thread (~30 ms from 24 MP).
     m_pool.start([this, id, pixels] {
-        cv::Mat display = scaledToFit(*pixels, kDisplaySide);
+        cv::Mat display = Resampler::scaledToFit(*pixels, kDisplaySide);
         if (display.data == pixels->data)
             display = display.clone();
         const QImage image = toQImage(display);
@@ -449,6 +450,12 @@ QString ensureBackground(PhotoExport::Job &job)
     return loaded.error;
 }
 
+QString writeWithBackground(PhotoExport::Job &job)
+{
+    const QString error = ensureBackground(job);
+    return error.isEmpty() ? PhotoExport::write(job).error : error;
+}
+
 } // namespace
 
 void PhotoSession::scheduleExport()
@@ -479,9 +486,7 @@ void PhotoSession::exportCurrent()
     PhotoExport::Job job = exportJob(*entry);
     job.output = file;
     m_pool.start([this, id, key, job]() mutable {
-        QString error = ensureBackground(job);
-        if (error.isEmpty())
-            error = PhotoExport::write(job).error;
+        const QString error = writeWithBackground(job);
         QMetaObject::invokeMethod(
             this,
             [this, id, key, file = job.output, error] {
@@ -506,9 +511,7 @@ void PhotoSession::save(quint64 id, const QString &path, const QString &format)
     job.encode.format = format;
     job.output = path;
     m_pool.start([this, id, job]() mutable {
-        QString error = ensureBackground(job);
-        if (error.isEmpty())
-            error = PhotoExport::write(job).error;
+        const QString error = writeWithBackground(job);
         QMetaObject::invokeMethod(
             this,
             [this, id, path = job.output, error] {

@@ -76,6 +76,18 @@ bool allSettled(const PhotoSession *session)
     return !session->ids().isEmpty();
 }
 
+// A shown window on a real engine thread, its model loading.
+struct LiveWindow
+{
+    LiveWindow()
+    {
+        window.show();
+        window.loadModel();
+    }
+    EngineThread engine;
+    ui::MainWindow window{engine.engine()};
+};
+
 QAction *actionWithShortcut(QWidget *window, const QKeySequence &shortcut)
 {
     for (QAction *action : window->findChildren<QAction *>())
@@ -230,10 +242,8 @@ void TestMainWindow::eachPhotoKeepsItsOwnAdjustmentsAndTheBatchStartsFromThem()
 {
     const QString a = writePhoto(m_dir.path(), QStringLiteral("own-a.png"));
     const QString b = writePhoto(m_dir.path(), QStringLiteral("own-b.png"));
-    EngineThread engine;
-    ui::MainWindow window(engine.engine());
-    window.show();
-    window.loadModel();
+    LiveWindow live;
+    ui::MainWindow &window = live.window;
     window.addFiles({a, b});
     PhotoSession *session = window.session();
     QTRY_VERIFY_WITH_TIMEOUT(session->ids().size() == 2 && allSettled(session), 30000);
@@ -617,10 +627,8 @@ void TestMainWindow::theDragOutTileIsReadyForEachPhotoAndDroppingItBackAddsNothi
 {
     const QString a = writePhoto(m_dir.path(), QStringLiteral("tile-a.png"));
     const QString b = writePhoto(m_dir.path(), QStringLiteral("tile-b.png"));
-    EngineThread engine;
-    ui::MainWindow window(engine.engine());
-    window.show();
-    window.loadModel();
+    LiveWindow live;
+    ui::MainWindow &window = live.window;
     window.addFiles({a, b});
     PhotoSession *session = window.session();
     QTRY_VERIFY_WITH_TIMEOUT(session->ids().size() == 2 && allSettled(session), 30000);
