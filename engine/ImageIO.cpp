@@ -171,10 +171,9 @@ QByteArray encode(const cv::Mat &img, const EncodeOptions &options, QString *err
     if (img.channels() == 4 && !formatSupportsAlpha(format))
         return fail(QStringLiteral("%1 has no transparency: flatten the image first")
                         .arg(format.toUpper()));
-    const cv::Mat &pixels = img;
 
     if (format == QLatin1String("png"))
-        return PngWriter::encode(pixels, options.pngCompression, error,
+        return PngWriter::encode(img, options.pngCompression, error,
                                  options.leastCpu ? PngWriter::Effort::LeastCpu
                                                   : PngWriter::Effort::Soonest);
 
@@ -189,7 +188,7 @@ QByteArray encode(const cv::Mat &img, const EncodeOptions &options, QString *err
 
     std::vector<uchar> buffer;
     try {
-        if (!cv::imencode(("." + format).toStdString(), pixels, buffer, params) || buffer.empty())
+        if (!cv::imencode(("." + format).toStdString(), img, buffer, params) || buffer.empty())
             return fail(QStringLiteral("the %1 encoder failed").arg(format.toUpper()));
     } catch (const std::exception &e) {
         return fail(QStringLiteral("the %1 encoder failed: %2")

@@ -52,7 +52,6 @@ public:
     explicit PhotoScheduler(Engine *engine, QObject *parent = nullptr);
     ~PhotoScheduler() override; // cancels everything and waits for the reads in flight
 
-    void setLimits(const Limits &limits) { m_limits = limits; }
     Limits limits() const { return m_limits; }
     void setPreviewSide(int side) { m_previewSide = side; }
 

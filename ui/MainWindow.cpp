@@ -71,6 +71,11 @@ QString stateText(PhotoSession::State state, bool current)
     return {};
 }
 
+QString rowText(const PhotoSession::Photo &photo, bool current)
+{
+    return QStringLiteral("%1\n%2").arg(photo.name, stateText(photo.state, current));
+}
+
 constexpr int kIdRole = Qt::UserRole + 1;
 
 // A photo not read yet: a dim tile the size of a thumbnail, so the names line up.
@@ -883,8 +888,7 @@ void MainWindow::onPhotoChanged(quint64 id)
     QListWidgetItem *item = itemFor(id);
     if (!photo || !item)
         return;
-    item->setText(
-        QStringLiteral("%1\n%2").arg(photo->name, stateText(photo->state, id == currentId())));
+    item->setText(rowText(*photo, id == currentId()));
     item->setToolTip(photo->error.isEmpty() ? photo->path : photo->error);
     if (!photo->thumbnail.isNull())
         item->setIcon(QIcon(QPixmap::fromImage(photo->thumbnail)));
@@ -916,8 +920,7 @@ void MainWindow::showCurrent()
     for (const quint64 changed : {m_shownCurrent, id})
         if (const PhotoSession::Photo *shown = m_session->photo(changed))
             if (QListWidgetItem *item = itemFor(changed))
-                item->setText(QStringLiteral("%1\n%2").arg(shown->name,
-                                                           stateText(shown->state, changed == id)));
+                item->setText(rowText(*shown, changed == id));
     m_shownCurrent = id;
     if (photo) {
         // The panel shows this photo's own adjustments.

@@ -317,28 +317,27 @@ Adjustments PhotoSession::adjustments(quint64 id) const
 void PhotoSession::setAdjustments(const OutputType &type, const MaskAdjust &adjust)
 {
     m_defaults = {type, adjust};
-    Item *entry = item(m_current);
-    if (!entry || entry->adjustments == m_defaults)
-        return;
-    entry->adjustments = m_defaults;
-    ++entry->adjustGeneration;
-    entry->photo.exportFile.clear();
-    m_adjustedSinceExport = true;
-    recomposite(m_current);
+    if (Item *entry = item(m_current); entry && entry->adjustments != m_defaults) {
+        m_adjustedSinceExport = true;
+        assignAdjustments(*entry, m_defaults);
+    }
+}
+
+void PhotoSession::assignAdjustments(Item &entry, const Adjustments &adjustments)
+{
+    entry.adjustments = adjustments;
+    ++entry.adjustGeneration;
+    entry.photo.exportFile.clear();
+    if (entry.photo.id == m_current)
+        recomposite(entry.photo.id);
 }
 
 void PhotoSession::applyAdjustmentsTo(const QList<quint64> &ids)
 {
     const Adjustments adjustments = this->adjustments(m_current);
     for (const quint64 id : ids) {
-        Item *entry = item(id);
-        if (!entry || entry->adjustments == adjustments)
-            continue;
-        entry->adjustments = adjustments;
-        ++entry->adjustGeneration;
-        entry->photo.exportFile.clear();
-        if (id == m_current)
-            recomposite(id);
+        if (Item *entry = item(id); entry && entry->adjustments != adjustments)
+            assignAdjustments(*entry, adjustments);
     }
 }
 

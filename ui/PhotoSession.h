@@ -135,6 +135,8 @@ private:
     void onMaskReady(quint64 id, const cv::Mat &lowResMask, bool final);
     void fail(quint64 id, const QString &reason);
     void showPreviewOf(Item &entry);
+    // A photo's adjustments replaced: its display result and drag-out file are made again.
+    void assignAdjustments(Item &entry, const Adjustments &adjustments);
     bool backgroundReady(const OutputType &type);
     void recomposite(quint64 id);
     void scheduleExport();
