@@ -34,6 +34,12 @@ public:
     static CudaSupport cudaSupport();
 
 public Q_SLOTS:
+    // Loads LibTorch and the ~130 libraries it brings, without a model: about half a second,
+    // all of it holding the dynamic loader's lock, which starting a thread or loading a plugin
+    // in any other thread then waits for. The first loadModel() does it otherwise. A program
+    // that has more to set up (the window) starts its threads and plugins first, calls this, and
+    // sets up the rest while it runs. A failure is reported by the next loadModel().
+    void loadInferenceLibrary();
     // Loads a model, replacing the current one once the new one is ready. Calling it again after
     // modelFailed is the retry; there is no automatic one.
     void loadModel(const QString &path, const clearcut::LoadOptions &options = {});

@@ -3,8 +3,10 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QSemaphore>
 #include <QSet>
 #include <QThread>
+#include <QThreadPool>
 
 #include <algorithm>
 #include <vector>
@@ -180,51 +182,77 @@ FoundPhotos PhotoFinder::find(const QStringList &paths, const std::atomic_bool *
     return result;
 }
 
+struct PhotoScan::Walk
+{
+    std::atomic_bool cancel{false};
+    QSemaphore done; // released once the walk has posted its last signal
+};
+
 PhotoScan::PhotoScan(QStringList paths, QObject *parent)
-    : QObject(parent), m_paths(std::move(paths))
+    : QObject(parent), m_paths(std::move(paths)), m_walk(std::make_shared<Walk>())
 {}
 
 PhotoScan::~PhotoScan()
 {
     // The walk looks at the flag between entries, so this wait is one directory read at most.
-    m_cancel = true;
+    m_walk->cancel = true;
+    if (m_started)
+        m_walk->done.acquire();
     if (m_thread) {
         m_thread->wait();
         delete m_thread;
     }
 }
 
+void PhotoScan::run(Walk &walk)
+{
+    QElapsedTimer sinceProgress;
+    sinceProgress.start();
+    FoundPhotos found = PhotoFinder::find(m_paths, &walk.cancel, [&](int count) {
+        if (sinceProgress.elapsed() < 100)
+            return;
+        sinceProgress.restart();
+        QMetaObject::invokeMethod(
+            this, [this, count] { Q_EMIT progress(count); }, Qt::QueuedConnection);
+    });
+    // Queued to this object: dropped if it is deleted first. A cancel that came after the walk
+    // ended still counts: the caller said it no longer wants the result.
+    QMetaObject::invokeMethod(
+        this,
+        [this, found = std::move(found)]() mutable {
+            found.cancelled = found.cancelled || m_walk->cancel.load();
+            Q_EMIT finished(found);
+        },
+        Qt::QueuedConnection);
+}
+
 void PhotoScan::start()
 {
-    if (m_thread)
+    if (m_started)
         return;
-    m_thread = QThread::create([this] {
-        QElapsedTimer sinceProgress;
-        sinceProgress.start();
-        FoundPhotos found = PhotoFinder::find(m_paths, &m_cancel, [&](int count) {
-            if (sinceProgress.elapsed() < 100)
-                return;
-            sinceProgress.restart();
-            QMetaObject::invokeMethod(
-                this, [this, count] { Q_EMIT progress(count); }, Qt::QueuedConnection);
-        });
-        // Queued to this object: dropped if it is deleted first. A cancel that came after the
-        // walk ended still counts: the caller said it no longer wants the result.
-        QMetaObject::invokeMethod(
-            this,
-            [this, found = std::move(found)]() mutable {
-                found.cancelled = found.cancelled || m_cancel.load();
-                Q_EMIT finished(found);
-            },
-            Qt::QueuedConnection);
+    m_started = true;
+    m_thread = QThread::create([this, walk = m_walk] {
+        run(*walk);
+        walk->done.release();
     });
     m_thread->setObjectName(QStringLiteral("PhotoScan"));
     m_thread->start();
 }
 
+void PhotoScan::start(QThreadPool &pool)
+{
+    if (m_started)
+        return;
+    m_started = true;
+    pool.start([this, walk = m_walk] {
+        run(*walk); // one already cancelled ends at its first look at the flag
+        walk->done.release();
+    });
+}
+
 void PhotoScan::cancel()
 {
-    m_cancel = true;
+    m_walk->cancel = true;
 }
 
 } // namespace clearcut

@@ -2,8 +2,8 @@
 
 // Which files a drop, an open or a command-line source adds: the photos among the given paths,
 // folders searched recursively. One rule for the window, the batch and the command line.
-// PhotoFinder walks on the calling thread; PhotoScan runs it on a thread of its own for the UI,
-// which must never wait on a folder (a big or network one can take seconds).
+// PhotoFinder walks on the calling thread; PhotoScan runs it on a thread of its own, or a pool's,
+// for the UI, which must never wait on a folder (a big or network one can take seconds).
 
 #include <QList>
 #include <QMetaType>
@@ -16,6 +16,7 @@
 #include <memory>
 
 class QThread;
+class QThreadPool;
 
 namespace clearcut {
 
@@ -53,9 +54,9 @@ public:
                             const Progress &progress = {});
 };
 
-// One search on a thread of its own. Signals arrive on the thread that made the object; progress
+// One search off the calling thread. Signals arrive on the thread that made the object; progress
 // at most about ten times a second. After cancel() the result says cancelled, even when the walk
-// had already ended. Deleting it cancels the search.
+// had already ended. Deleting it cancels the search (and waits for the walk to look at the flag).
 class PhotoScan final : public QObject
 {
     Q_OBJECT
@@ -65,7 +66,11 @@ public:
     explicit PhotoScan(QStringList paths, QObject *parent = nullptr);
     ~PhotoScan() override;
 
+    // On a thread of its own.
     void start();
+    // On one of pool's threads: no thread is started here, which matters while LibTorch loads
+    // (see Engine::loadInferenceLibrary). Waits in the pool's queue while its threads are busy.
+    void start(QThreadPool &pool);
     void cancel();
     const QStringList &paths() const { return m_paths; }
 
@@ -74,9 +79,14 @@ Q_SIGNALS:
     void finished(const clearcut::FoundPhotos &result);
 
 private:
+    struct Walk;
+    void run(Walk &walk);
+
     QStringList m_paths;
-    std::atomic_bool m_cancel{false};
+    // Shared with the walk, which may still be on its way out when this object is gone.
+    std::shared_ptr<Walk> m_walk;
     QThread *m_thread = nullptr;
+    bool m_started = false;
 };
 
 // "IMG_2" before "IMG_10", case-insensitively.

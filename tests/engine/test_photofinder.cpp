@@ -5,10 +5,12 @@
 
 #include <QDir>
 #include <QFile>
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
+#include <QThreadPool>
 
 using namespace clearcut;
 
@@ -42,10 +44,35 @@ private Q_SLOTS:
     void aBrokenLinkIsReported();
     void cancellingStopsTheWalk();
     void progressCountsUp();
+    void aScanReportsOnTheThreadThatMadeIt_data();
     void aScanReportsOnTheThreadThatMadeIt();
+    void deletingARunningScanCancelsIt_data();
     void deletingARunningScanCancelsIt();
+    void aCancelAfterTheWalkEndedStillCounts_data();
     void aCancelAfterTheWalkEndedStillCounts();
+    void aScanOnAPoolWaitsForOneOfItsThreads();
 };
+
+namespace {
+
+// A scan on a thread of its own, or on a pool's (whose threads exist before it starts).
+void addScanPlaces()
+{
+    QTest::addColumn<bool>("onPool");
+    QTest::newRow("own thread") << false;
+    QTest::newRow("pool") << true;
+}
+
+void start(PhotoScan &scan, QThreadPool &pool)
+{
+    QFETCH(bool, onPool);
+    if (onPool)
+        scan.start(pool);
+    else
+        scan.start();
+}
+
+} // namespace
 
 void TestPhotoFinder::foldersAreWalkedInNaturalOrderWithoutHiddenFiles()
 {
@@ -138,8 +165,14 @@ void TestPhotoFinder::progressCountsUp()
     QCOMPARE(counts.last(), 1000);
 }
 
+void TestPhotoFinder::aScanReportsOnTheThreadThatMadeIt_data()
+{
+    addScanPlaces();
+}
+
 void TestPhotoFinder::aScanReportsOnTheThreadThatMadeIt()
 {
+    QThreadPool pool;
     QTemporaryDir dir;
     for (int i = 0; i < 20; ++i)
         touch(dir.filePath(QStringLiteral("p%1.jpg").arg(i)));
@@ -151,14 +184,20 @@ void TestPhotoFinder::aScanReportsOnTheThreadThatMadeIt()
         found = result;
     });
     QSignalSpy finished(&scan, &PhotoScan::finished);
-    scan.start();
+    start(scan, pool);
     QVERIFY(finished.wait(10000));
     QCOMPARE(reportedOn, QThread::currentThread());
     QCOMPARE(found.inputs.size(), 20);
 }
 
+void TestPhotoFinder::deletingARunningScanCancelsIt_data()
+{
+    addScanPlaces();
+}
+
 void TestPhotoFinder::deletingARunningScanCancelsIt()
 {
+    QThreadPool pool;
     QTemporaryDir dir;
     for (int i = 0; i < 3000; ++i)
         touch(dir.filePath(QStringLiteral("d%1/p%2.jpg").arg(i % 300).arg(i)));
@@ -166,23 +205,47 @@ void TestPhotoFinder::deletingARunningScanCancelsIt()
     {
         PhotoScan scan({dir.path()});
         connect(&scan, &PhotoScan::finished, this, [&] { ++finishedCount; });
-        scan.start();
+        start(scan, pool);
     } // cancels, waits for the walk to stop; the result it posted is dropped with the object
     QCoreApplication::processEvents();
     QCOMPARE(finishedCount, 0);
 }
 
+void TestPhotoFinder::aCancelAfterTheWalkEndedStillCounts_data()
+{
+    addScanPlaces();
+}
+
 void TestPhotoFinder::aCancelAfterTheWalkEndedStillCounts()
 {
+    QThreadPool pool;
     QTemporaryDir dir;
     touch(dir.filePath(QStringLiteral("p.jpg")));
     PhotoScan scan({dir.path()});
     QSignalSpy finished(&scan, &PhotoScan::finished);
-    scan.start();
+    start(scan, pool);
     QThread::msleep(200); // the walk is long done; its result waits in the event queue
     scan.cancel();
     QVERIFY(finished.wait(10000));
     QVERIFY(finished.first().first().value<FoundPhotos>().cancelled);
+}
+
+// A scan given a pool starts no thread of its own: with the pool's one thread busy, it waits.
+void TestPhotoFinder::aScanOnAPoolWaitsForOneOfItsThreads()
+{
+    QTemporaryDir dir;
+    touch(dir.filePath(QStringLiteral("p.jpg")));
+    QThreadPool pool;
+    pool.setMaxThreadCount(1);
+    QSemaphore busy;
+    pool.start([&busy] { busy.acquire(); });
+    PhotoScan scan({dir.path()});
+    QSignalSpy finished(&scan, &PhotoScan::finished);
+    scan.start(pool);
+    QVERIFY(!finished.wait(300));
+    busy.release();
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(finished.first().first().value<FoundPhotos>().inputs.size(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestPhotoFinder)
