@@ -159,13 +159,18 @@ private:
 };
 
 MainWindow::MainWindow(Engine *engine, QWidget *parent)
-    : QMainWindow(parent), m_engine(engine), m_session(new PhotoSession(engine, this)),
-      m_view(new CompareView(this)), m_list(new QListWidget(this)), m_adjust(new AdjustPanel(this)),
-      m_warmup(new WarmupBar(this)), m_dragOut(new DragOutButton(this)), m_banner(new QLabel(this)),
+    : MainWindow(engine, new PhotoSession(engine), parent)
+{}
+
+MainWindow::MainWindow(Engine *engine, PhotoSession *session, QWidget *parent)
+    : QMainWindow(parent), m_engine(engine), m_session(session), m_view(new CompareView(this)),
+      m_list(new QListWidget(this)), m_adjust(new AdjustPanel(this)), m_warmup(new WarmupBar(this)),
+      m_dragOut(new DragOutButton(this)), m_banner(new QLabel(this)),
       m_dropOverlay(new QLabel(this)), m_scanStatus(new QLabel(this)),
       m_scanCancel(new QToolButton(this)), m_zoomLabel(new QLabel(this)),
       m_progress(new QLabel(this))
 {
+    m_session->setParent(this);
     setWindowTitle(tr("ClearCut"));
     setWindowIcon(appIcon());
     setAcceptDrops(true);
@@ -260,6 +265,9 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
 
 MainWindow::~MainWindow()
 {
+    // Before the session (and its search pool) goes: a search is told to stop, not waited out.
+    qDeleteAll(m_scanCounts.keyBegin(), m_scanCounts.keyEnd());
+    m_scanCounts.clear();
     if (m_cudaCheck)
         m_cudaCheck->wait(); // a library load and a device query: short
 }
@@ -502,20 +510,6 @@ void MainWindow::createLayout()
     m_dropOverlay->hide();
 }
 
-void MainWindow::loadModelOnceShown()
-{
-    const auto start = [this] {
-        if (m_loadOnceShownDone)
-            return;
-        m_loadOnceShownDone = true;
-        loadModel();
-    };
-    if (m_painted)
-        return start();
-    connect(this, &MainWindow::firstPaint, this, start, Qt::SingleShotConnection);
-    QTimer::singleShot(300, this, start);
-}
-
 void MainWindow::loadModel()
 {
     requestLoad(m_settings.device);
@@ -597,7 +591,7 @@ void MainWindow::addFiles(const QStringList &paths)
         m_selectNextAdded = true; // the first new photo is the one shown
         m_session->addFiles(files);
     });
-    scan->start();
+    scan->start(m_session->searchPool());
     updateScanStatus();
 }
 

@@ -47,13 +47,12 @@ class MainWindow final : public QMainWindow
 public:
     // engine lives on another thread; the window only connects to it and queues calls.
     explicit MainWindow(Engine *engine, QWidget *parent = nullptr);
+    // With a session made earlier, which the window takes over: the app makes it (and so starts
+    // its threads) before LibTorch starts loading (see Engine::loadInferenceLibrary).
+    MainWindow(Engine *engine, PhotoSession *session, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     void loadModel();
-    // loadModel() once the window's first pixels are on screen (or after 300 ms if it is never
-    // painted). The first paint needs the dynamic loader's lock, which LibTorch's loading holds
-    // for ~0.5 s: a load started before it delayed the window by ~300 ms, for no earlier model.
-    void loadModelOnceShown();
     // Adds the photos among paths (folders searched recursively, off the UI thread); they join
     // the list when the search is done.
     void addFiles(const QStringList &paths);
@@ -155,7 +154,6 @@ private:
     bool m_dropHighlight = false;
     bool m_selectNextAdded = false; // new and pasted photos are selected
     bool m_painted = false;
-    bool m_loadOnceShownDone = false;
 
     QAction *m_openAction = nullptr;
     QAction *m_saveAction = nullptr;

@@ -107,6 +107,10 @@ PhotoSession::PhotoSession(Engine *engine, QObject *parent)
     m_scheduler->setPreviewSide(kPreviewSide);
     m_pool.setObjectName(QStringLiteral("ClearCut photo pool"));
     startThreadsNow(m_pool);
+    // Two searches at once (a third waits for one of them).
+    m_searchPool.setMaxThreadCount(2);
+    m_searchPool.setObjectName(QStringLiteral("ClearCut folder search"));
+    startThreadsNow(m_searchPool);
     // Off the UI thread: it lists the temp folder.
     m_pool.start([] { removeStaleDragFolders(); });
     // A full-resolution render takes seconds on a big photo: only start it once the user has

@@ -106,6 +106,9 @@ public:
     // A file this session wrote for dragging out (dropping it back must not add a copy).
     bool isDragOutFile(const QString &path) const;
     PhotoScheduler *scheduler() const { return m_scheduler; }
+    // Where the window's folder searches run (PhotoScan::start(pool)). Its threads start with
+    // the session, like every thread the window needs, so none starts while LibTorch loads.
+    QThreadPool &searchPool() { return m_searchPool; }
 
     // Removes the drag-out folders that sessions of killed processes left in the temp folder;
     // returns how many. A session runs it once, in the background, when it is made.
@@ -159,6 +162,7 @@ private:
     bool m_adjustedSinceExport = false;
     // Our own pool, so the destructor can wait for exactly our jobs (they call back into us).
     QThreadPool m_pool;
+    QThreadPool m_searchPool;
 };
 
 } // namespace clearcut::ui

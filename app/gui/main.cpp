@@ -1,10 +1,13 @@
 #include "SmokeRun.h"
 #include "Translations.h"
 
+#include "engine/Engine.h"
 #include "engine/EngineThread.h"
 #include "ui/AppSettings.h"
+#include "ui/FirstShow.h"
 #include "ui/IconSet.h"
 #include "ui/MainWindow.h"
+#include "ui/PhotoSession.h"
 #include "ui/Theme.h"
 
 #include <QApplication>
@@ -20,7 +23,6 @@ int main(int argc, char *argv[])
     QApplication::setOrganizationName(QStringLiteral("ClearCut"));
     QApplication::setApplicationVersion(QStringLiteral(CLEARCUT_VERSION));
     QGuiApplication::setDesktopFileName(QStringLiteral(CLEARCUT_APP_ID));
-    QApplication::setWindowIcon(clearcut::ui::appIcon());
     const QString translation = clearcut::app::installTranslations(app);
     clearcut::ui::applyTheme(clearcut::ui::AppSettings::load(*clearcut::ui::openSettings()).theme);
 
@@ -45,8 +47,20 @@ int main(int argc, char *argv[])
                                  QStringLiteral("[photos...]"));
     parser.process(app);
 
+    // LibTorch takes half a second to load, holding the dynamic loader's lock; starting a thread
+    // or loading a plugin waits for that lock. So the window's threads and plugins come first,
+    // then the library loads on the engine's thread while the window is built and painted, and
+    // the model is ready about as soon as on the command line. (Loading after the first paint
+    // cost ~160 ms of that; loading with the window's threads still to start froze the window.)
     clearcut::EngineThread engineThread;
-    clearcut::ui::MainWindow window(engineThread.engine());
+    clearcut::Engine *engine = engineThread.engine();
+    auto *session = new clearcut::ui::PhotoSession(engine);
+    clearcut::ui::prepareFirstShow();
+    QMetaObject::invokeMethod(engine, &clearcut::Engine::loadInferenceLibrary,
+                              Qt::QueuedConnection);
+
+    QApplication::setWindowIcon(clearcut::ui::appIcon());
+    clearcut::ui::MainWindow window(engine, session);
 
     std::unique_ptr<clearcut::app::SmokeRun> smokeRun;
     if (parser.isSet(smoke)) {
@@ -62,11 +76,11 @@ int main(int argc, char *argv[])
         smokeRun->setTranslation(translation);
     }
 
-    window.show();
-    window.loadModelOnceShown();
     if (smokeRun)
         smokeRun->start();
     else
         window.addFiles(parser.positionalArguments());
+    window.loadModel(); // queued behind the library
+    window.show();
     return app.exec();
 }

@@ -13,6 +13,7 @@
 #include "ui/AppSettings.h"
 #include "ui/BatchDialog.h"
 #include "ui/CompareView.h"
+#include "ui/FirstShow.h"
 #include "ui/MainWindow.h"
 #include "ui/PhotoSession.h"
 #include "ui/StallProbe.h"
@@ -36,8 +37,27 @@
 
 #include <opencv2/core.hpp>
 
+#include <atomic>
+
+#include <dlfcn.h>
+#include <pthread.h>
+
 using namespace clearcut;
 using ui::PhotoSession;
+
+// Every thread this process starts, counted: Qt's and ours go through this definition.
+namespace {
+std::atomic_int threadsStarted{0};
+}
+
+extern "C" int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *),
+                              void *arg)
+{
+    using Create = int (*)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+    static const auto create = reinterpret_cast<Create>(dlsym(RTLD_NEXT, "pthread_create"));
+    ++threadsStarted;
+    return create(thread, attr, start, arg);
+}
 
 namespace {
 
@@ -105,6 +125,7 @@ class TestMainWindow : public QObject
 private Q_SLOTS:
     void initTestCase();
     void init();
+    void onceItsSessionIsMadeTheWindowStartsNoThread();
     void droppedFilesAreProcessedAndACorruptOneIsReported();
     void dropBeforeTheModelIsReadyIsProcessedAfterwards();
     void changingTheBackgroundRecompositesWithoutInference();
@@ -153,6 +174,32 @@ void TestMainWindow::useModel(const QString &path, DevicePreference device)
     app.modelPath = path;
     app.device = device;
     app.save(*settings);
+}
+
+// What app/gui/main.cpp relies on to load LibTorch while the window is built: starting a thread
+// waits for the loader's lock that the load holds, so once the session is made (and the first
+// show prepared) building, showing and painting the window, searching a folder and reading a
+// photo start none.
+void TestMainWindow::onceItsSessionIsMadeTheWindowStartsNoThread()
+{
+    QTemporaryDir folder;
+    QVERIFY(!writePhoto(folder.path(), QStringLiteral("first.png")).isEmpty());
+    EngineThread engine;
+    auto *session = new PhotoSession(engine.engine());
+    ui::prepareFirstShow();
+    const int before = threadsStarted.load();
+
+    ui::MainWindow window(engine.engine(), session);
+    QCOMPARE(window.session(), session);
+    window.addFiles({folder.path()});
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QTRY_VERIFY(window.compareView()->hasOriginal()); // searched, read and shown
+    QCOMPARE(threadsStarted.load(), before);
+
+    window.loadModel();
+    QTRY_COMPARE_WITH_TIMEOUT(session->photo(session->ids().first())->state,
+                              PhotoSession::State::Done, 30000);
 }
 
 void TestMainWindow::droppedFilesAreProcessedAndACorruptOneIsReported()
