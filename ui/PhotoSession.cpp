@@ -234,7 +234,7 @@ void PhotoSession::showPreviewOf(Item &entry)
 {
     if (entry.preview.empty() || !entry.display.empty())
         return;
-    entry.photo.displayOriginal = toQImage(entry.preview);
+    entry.photo.displayOriginal = toDisplayImage(entry.preview);
     entry.photo.displayResult = QImage();
     entry.shownAdjust = entry.shownMask = 0;
     recomposite(entry.photo.id);
@@ -251,7 +251,7 @@ void PhotoSession::onPixelsReady(quint64 id)
         cv::Mat display = Resampler::scaledToFit(*pixels, kDisplaySide);
         if (display.data == pixels->data)
             display = display.clone();
-        const QImage image = toQImage(display);
+        const QImage image = toDisplayImage(display);
         QMetaObject::invokeMethod(
             this,
             [this, id, display, image] {
@@ -401,7 +401,7 @@ void PhotoSession::recomposite(quint64 id)
             const cv::Mat full = MaskRefiner::adjusted(
                 MaskRefiner::toFullResolution(mask, source.size()), adjustments.adjust);
             const QImage result =
-                toQImage(displayComposite(source, full, adjustments.type, background));
+                toDisplayImage(displayComposite(source, full, adjustments.type, background));
             QMetaObject::invokeMethod(
                 this,
                 [this, id, adjustGeneration, maskGeneration, fromDisplay, result] {

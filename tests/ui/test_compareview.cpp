@@ -1,12 +1,17 @@
 // CompareView: what the before/after view shows, pixel by pixel, and how it answers the mouse.
 
 #include "ui/CompareView.h"
+#include "ui/ImageConvert.h"
 
 #include <QApplication>
 #include <QMouseEvent>
 #include <QSignalSpy>
 #include <QTest>
 #include <QWheelEvent>
+
+#include <opencv2/core.hpp>
+
+#include <cmath>
 
 #include <memory>
 #include <set>
@@ -113,6 +118,7 @@ class TestCompareView : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void displayImagesComeInTheViewsFormatsWithTheSameColours();
     void splitShowsOriginalLeftOfTheDividerAndResultRight();
     void draggingTheDividerMovesItAndThePixelsFollow();
     void aPressAwayFromTheDividerDoesNotMoveIt();
@@ -451,6 +457,32 @@ void TestCompareView::clearShowsThePlaceholder()
         for (int x = 0; x < image.width(); ++x)
             inked += image.pixel(x, y) != window ? 1 : 0;
     QVERIFY(inked > 100);
+}
+
+// What PhotoSession hands the view is made on a pool thread in the formats the view blends, so
+// taking it costs the UI thread no conversion; the colours are those of the BGR(A) pixels.
+void TestCompareView::displayImagesComeInTheViewsFormatsWithTheSameColours()
+{
+    cv::Mat bgr(3, 5, CV_8UC3, cv::Scalar(10, 20, 30)); // B, G, R
+    bgr.at<cv::Vec3b>(1, 2) = cv::Vec3b(255, 0, 128);
+    const QImage opaque = clearcut::ui::toDisplayImage(bgr);
+    QCOMPARE(opaque.format(), QImage::Format_RGB32);
+    QCOMPARE(opaque.size(), QSize(5, 3));
+    QCOMPARE(opaque.pixelColor(0, 0), QColor(30, 20, 10));
+    QCOMPARE(opaque.pixelColor(2, 1), QColor(128, 0, 255));
+    QCOMPARE(opaque.convertToFormat(QImage::Format_RGB32), opaque); // nothing left to convert
+
+    cv::Mat bgra(2, 2, CV_8UC4, cv::Scalar(0, 0, 255, 255)); // opaque red
+    bgra.at<cv::Vec4b>(0, 1) = cv::Vec4b(255, 0, 0, 0);      // transparent
+    bgra.at<cv::Vec4b>(1, 0) = cv::Vec4b(0, 255, 0, 128);    // half-transparent green
+    const QImage cutOut = clearcut::ui::toDisplayImage(bgra);
+    QCOMPARE(cutOut.format(), QImage::Format_ARGB32_Premultiplied);
+    QCOMPARE(cutOut.pixelColor(0, 0), QColor(255, 0, 0, 255));
+    QCOMPARE(cutOut.pixelColor(1, 0).alpha(), 0);
+    QCOMPARE(cutOut.pixelColor(0, 1).alpha(), 128);
+    QVERIFY(std::abs(cutOut.pixelColor(0, 1).green() - 255) <= 1);
+    QCOMPARE(cutOut.pixelColor(0, 1).red(), 0);
+    QCOMPARE(cutOut.pixelColor(0, 1).blue(), 0);
 }
 
 QTEST_MAIN(TestCompareView)
