@@ -7,6 +7,8 @@
 #include <QThreadPool>
 #include <QVariantAnimation>
 
+#include <opencv2/core/utility.hpp>
+
 namespace clearcut::ui {
 
 void prepareFirstShow()
@@ -19,6 +21,10 @@ void prepareFirstShow()
     // No plugin claims "png", so Qt asks each image-format plugin whether it reads it: all load.
     QImageReader icon(QStringLiteral(":/icons/app/clearcut-16.png"));
     icon.read();
+    // OpenCV's first parallel loop, on any thread, loads its parallel backend (TBB) as a plugin,
+    // and the UI thread makes thumbnails and display copies with OpenCV.
+    cv::parallel_for_(
+        cv::Range(0, 2), [](const cv::Range &) {}, 2.0);
     // Animations share a per-thread timer; the first show's layout makes the UI thread's.
     QVariantAnimation animation;
     animation.setDuration(1);
