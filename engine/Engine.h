@@ -34,7 +34,7 @@ public:
     static CudaSupport cudaSupport();
 
 public Q_SLOTS:
-    // Loads LibTorch and the ~130 libraries it brings, without a model: about half a second,
+    // Loads LibTorch and the ~125 libraries it brings, without a model: about half a second,
     // all of it holding the dynamic loader's lock, which starting a thread or loading a plugin
     // in any other thread then waits for. The first loadModel() does it otherwise. A program
     // that has more to set up (the window) starts its threads and plugins first, calls this, and

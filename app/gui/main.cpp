@@ -49,9 +49,9 @@ int main(int argc, char *argv[])
 
     // LibTorch takes half a second to load, holding the dynamic loader's lock; starting a thread
     // or loading a plugin waits for that lock. So the window's threads and plugins come first,
-    // then the library loads on the engine's thread while the window is built and painted, and
-    // the model is ready about as soon as on the command line. (Loading after the first paint
-    // cost ~160 ms of that; loading with the window's threads still to start froze the window.)
+    // then the library loads on the engine's thread while the window is built and painted: it
+    // starts ~55 ms after main() (the CLI's ~5 ms), where loading after the first paint started
+    // it ~160 ms after, and loading with the window's threads still to start froze the window.
     clearcut::EngineThread engineThread;
     clearcut::Engine *engine = engineThread.engine();
     auto *session = new clearcut::ui::PhotoSession(engine);
