@@ -68,7 +68,7 @@ PhotoExport::Outcome postAndWrite(const BatchOptions &options, const std::atomic
     PhotoExport::Job job;
     job.document.pixels = std::move(bgr);
     job.document.lowResMask = MaskRefiner::quantized(probability);
-    job.document.adjustments = {options.type, options.adjust};
+    job.document.adjustments = {options.type, options.adjust, options.framing};
     if (cache.background.bgr)
         job.background = *cache.background.bgr;
     job.resizeLongest = options.resizeLongest;

@@ -2,6 +2,7 @@
 
 // What a batch export makes of its photos: where, in which format, named how, composited how.
 
+#include "Framing.h"
 #include "MaskRefiner.h"
 #include "OutputType.h"
 #include "Types.h"
@@ -25,6 +26,7 @@ struct BatchOptions
     bool webpLossless = true;
     OutputType type; // formats without alpha get white behind rgba
     MaskAdjust adjust;
+    Framing framing; // crop to the subject / place it on a canvas
     SegmentOptions segment;
     int resizeLongest = 0; // 0: keep the size; else the longest side becomes this (never enlarged)
     // {stem}, {type}, {index} (1-based, zero-padded to the width of the input count)

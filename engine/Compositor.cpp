@@ -139,13 +139,12 @@ cv::Mat compositeFromLowResMask(const cv::Mat &photoBgr, const cv::Mat &lowResMa
                                 const OutputType &type, const MaskAdjust &adjust,
                                 const cv::Mat &backgroundBgr, QString *error)
 {
-    const cv::Mat mask =
-        MaskRefiner::adjusted(MaskRefiner::toFullResolution(lowResMask, photoBgr.size()), adjust);
-    return composite(photoBgr, mask, type, backgroundBgr, error);
+    const cv::Mat mask = MaskRefiner::finished(photoBgr, lowResMask, adjust);
+    return composite(photoBgr, mask, type, backgroundBgr, error, adjust.cleanColours);
 }
 
 cv::Mat composite(const cv::Mat &photoBgr, const cv::Mat &mask, const OutputType &type,
-                  const cv::Mat &backgroundBgr, QString *error)
+                  const cv::Mat &backgroundBgr, QString *error, bool cleanColours)
 {
     checkInputs(photoBgr, mask);
     const cv::Vec3b greenBgr(OutputType::kGreen[2], OutputType::kGreen[1], OutputType::kGreen[0]);
@@ -153,7 +152,18 @@ cv::Mat composite(const cv::Mat &photoBgr, const cv::Mat &mask, const OutputType
     switch (type.kind) {
     case OutputType::Kind::Rgba: {
         cv::Mat out(photoBgr.size(), CV_8UC4);
-        ForegroundEstimate::estimateInto(photoBgr, mask, out);
+        if (cleanColours) {
+            ForegroundEstimate::estimateInto(photoBgr, mask, out);
+            return out;
+        }
+        // The photo's colours as they are (0 where nothing shows), so the estimate's effect can
+        // be measured and turned off.
+        out.setTo(cv::Scalar::all(0));
+        cv::Mat colour;
+        cv::cvtColor(photoBgr, colour, cv::COLOR_BGR2BGRA);
+        colour.copyTo(out, mask);
+        const int fromTo[] = {0, 3};
+        cv::mixChannels(&mask, 1, &out, 1, fromTo, 1);
         return out;
     }
     case OutputType::Kind::Map:

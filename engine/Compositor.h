@@ -12,7 +12,8 @@
 namespace clearcut::Compositor {
 
 // photo: CV_8UC3 BGR; mask: CV_8UC1 of the same size.
-// Rgba -> CV_8UC4 BGRA, alpha = mask, colour = ForegroundEstimate::estimate() (0 where alpha is 0);
+// Rgba -> CV_8UC4 BGRA, alpha = mask, colour = ForegroundEstimate::estimate() (the photo's own
+//   colour when cleanColours is false; 0 where alpha is 0);
 // Map -> CV_8UC1, a copy of the mask;
 // Colour, Blur, BackgroundImage -> CV_8UC3 photo*a + background*(1-a);
 // Overlay -> CV_8UC3 photo with the foreground tinted green and its outline drawn.
@@ -20,11 +21,11 @@ namespace clearcut::Compositor {
 // PhotoExport::loadBackground) is scaled to cover the photo and centred; without it returns an
 // empty mat and sets *error. Nothing here reads or writes a file.
 cv::Mat composite(const cv::Mat &photoBgr, const cv::Mat &mask, const OutputType &type,
-                  const cv::Mat &backgroundBgr = {}, QString *error = nullptr);
+                  const cv::Mat &backgroundBgr = {}, QString *error = nullptr,
+                  bool cleanColours = true);
 
-// The whole step from the network's output to the result: the low-resolution mask
-// (MaskRefiner::toFullResolution's input) upsampled to the photo's size, adjusted (threshold /
-// reverse), then composited as above.
+// The whole step from the network's output to the result: MaskRefiner::finished() (upsampled to
+// the photo's size, refined, adjusted), then composited as above with adjust.cleanColours.
 cv::Mat compositeFromLowResMask(const cv::Mat &photoBgr, const cv::Mat &lowResMask,
                                 const OutputType &type, const MaskAdjust &adjust,
                                 const cv::Mat &backgroundBgr = {}, QString *error = nullptr);

@@ -3,11 +3,199 @@
 #include "Resampler.h"
 
 #include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace clearcut::MaskRefiner {
+namespace {
+
+// The refinement runs on tiles of this size (plus its window around them): small enough to stay
+// in cache and to skip the photo's large solid and empty areas, large enough that the window
+// around a tile is not most of the work.
+constexpr int kTile = 256;
+
+// Pixels the mask is sure about, whose colours say what the subject and the background look like
+// near an edge.
+constexpr uchar kSureForeground = 250;
+constexpr uchar kSureBackground = 5;
+// A window needs this fraction of sure pixels of a kind before their mean colour is trusted.
+constexpr float kMinSureFraction = 0.02f;
+// Colour distances in [0,1] RGB units. Below ~kSeparation the subject and the background look
+// alike and the photo cannot say where the edge is: the mask is kept. A pixel farther than
+// ~kFit from the line between the two colours is neither, nor a mix of them (a third colour the
+// window's means do not describe): the mask is kept there too.
+constexpr float kSeparation = 0.12f;
+constexpr float kFit = 0.08f;
+// The far window, for pixels whose near window lacks sure pixels of a kind, is this many times
+// wider.
+constexpr int kFarWindow = 3;
+
+// Sums over rectangles of the sure pixels' weights and colours, from integral images: only the
+// band's pixels need them, and each costs the same whatever the window's size.
+class SureSums
+{
+public:
+    SureSums(const cv::Mat &photo8u, const cv::Mat &mask8u)
+    {
+        // Every tile needs the same large buffers: each thread keeps its own, since allocating
+        // and first touching them per tile (page faults) would cost more than the work.
+        thread_local Buffers buffers;
+        const cv::Size size = mask8u.size(), sums(size.width + 1, size.height + 1);
+        cv::Mat weights = buffers.weights.view(size, CV_32FC2);
+        cv::Mat fgColour = buffers.fgColour.view(size, CV_32FC3);
+        cv::Mat bgColour = buffers.bgColour.view(size, CV_32FC3);
+        m_weights = buffers.weightSums.view(sums, CV_32FC2);
+        m_fg = buffers.fgSums.view(sums, CV_32FC3);
+        m_bg = buffers.bgSums.view(sums, CV_32FC3);
+        for (int y = 0; y < photo8u.rows; ++y) {
+            const uchar *m = mask8u.ptr<uchar>(y);
+            const uchar *c = photo8u.ptr<uchar>(y);
+            float *w = weights.ptr<float>(y);
+            float *fc = fgColour.ptr<float>(y), *bc = bgColour.ptr<float>(y);
+            for (int x = 0; x < photo8u.cols; ++x) {
+                const float fg = m[x] >= kSureForeground ? 1.0f : 0.0f;
+                const float bg = m[x] <= kSureBackground ? 1.0f : 0.0f;
+                w[2 * x] = fg;
+                w[2 * x + 1] = bg;
+                for (int k = 0; k < 3; ++k) {
+                    const float v = c[3 * x + k] * (1.0f / 255.0f);
+                    fc[3 * x + k] = v * fg;
+                    bc[3 * x + k] = v * bg;
+                }
+            }
+        }
+        cv::integral(weights, m_weights, CV_32F);
+        cv::integral(fgColour, m_fg, CV_32F);
+        cv::integral(bgColour, m_bg, CV_32F);
+    }
+
+    // The window of `radius` around (x, y), clipped to the tile.
+    struct Window
+    {
+        float fgCount, bgCount, area;
+        float fg[3], bg[3];
+    };
+    Window window(int x, int y, int radius) const
+    {
+        const int x0 = std::max(0, x - radius), y0 = std::max(0, y - radius);
+        const int x1 = std::min(m_weights.cols - 1, x + radius + 1),
+                  y1 = std::min(m_weights.rows - 1, y + radius + 1);
+        Window w;
+        w.area = float(x1 - x0) * float(y1 - y0);
+        float counts[2];
+        sum<2>(m_weights, x0, y0, x1, y1, counts);
+        w.fgCount = counts[0];
+        w.bgCount = counts[1];
+        sum<3>(m_fg, x0, y0, x1, y1, w.fg);
+        sum<3>(m_bg, x0, y0, x1, y1, w.bg);
+        return w;
+    }
+
+private:
+    // A buffer that grows to the largest tile it has seen and hands out views of it.
+    struct Buffer
+    {
+        cv::Mat data;
+        cv::Mat view(const cv::Size &size, int type)
+        {
+            if (data.type() != type || data.cols < size.width || data.rows < size.height)
+                data.create(std::max(size.height, data.rows), std::max(size.width, data.cols),
+                            type);
+            return data(cv::Rect(0, 0, size.width, size.height));
+        }
+    };
+    struct Buffers
+    {
+        Buffer weights, fgColour, bgColour, weightSums, fgSums, bgSums;
+    };
+
+    template <int N>
+    static void sum(const cv::Mat &integral, int x0, int y0, int x1, int y1, float *out)
+    {
+        const float *top = integral.ptr<float>(y0), *bottom = integral.ptr<float>(y1);
+        for (int k = 0; k < N; ++k)
+            out[k] =
+                (bottom[N * x1 + k] - bottom[N * x0 + k]) - (top[N * x1 + k] - top[N * x0 + k]);
+    }
+
+    cv::Mat m_weights, m_fg, m_bg; // CV_32FC2 / C3, one row and column larger than the tile
+};
+
+// One tile. Around each band pixel of `inner` (a rectangle of the padded photo8u / mask8u), the
+// local mean colour of the sure foreground F and of the sure background B, and alpha as the
+// photo's colour I projected on the line from B to F: the compositing equation I = aF + (1-a)B
+// solved per pixel. The near window is used where it holds enough sure pixels of both kinds, else
+// the far one (the middle of a wide edge, a strand far from the subject); with neither, the mask
+// stays. How far the estimate replaces the mask: `strength` times how far apart F and B are and
+// how well the pixel fits between them. Writes the inner rectangle of the result to `out`.
+void refineTile(const cv::Mat &photo8u, const cv::Mat &mask8u, const cv::Mat &band,
+                const cv::Rect &inner, int nearRadius, int farRadius, float strength, cv::Mat out)
+{
+    const SureSums sums(photo8u, mask8u);
+    const float separation2 = kSeparation * kSeparation, fit2 = kFit * kFit;
+    for (int y = inner.y; y < inner.y + inner.height; ++y) {
+        const uchar *c = photo8u.ptr<uchar>(y);
+        const uchar *m = mask8u.ptr<uchar>(y);
+        const uchar *inBand = band.ptr<uchar>(y);
+        uchar *o = out.ptr<uchar>(y - inner.y) - inner.x;
+        for (int x = inner.x; x < inner.x + inner.width; ++x) {
+            if (!inBand[x])
+                continue;
+            SureSums::Window w = sums.window(x, y, nearRadius);
+            const auto enough = [](const SureSums::Window &candidate) {
+                return candidate.fgCount >= kMinSureFraction * candidate.area &&
+                       candidate.bgCount >= kMinSureFraction * candidate.area;
+            };
+            if (!enough(w)) {
+                w = sums.window(x, y, farRadius);
+                if (!enough(w))
+                    continue; // no sure pixels of one kind nearby: nothing to compare with
+            }
+            float d[3], v[3], d2 = 0.0f, dv = 0.0f;
+            for (int k = 0; k < 3; ++k) {
+                const float b = w.bg[k] / w.bgCount;
+                d[k] = w.fg[k] / w.fgCount - b;
+                v[k] = c[3 * x + k] * (1.0f / 255.0f) - b;
+                d2 += d[k] * d[k];
+                dv += d[k] * v[k];
+            }
+            const float alpha = std::clamp(dv / (d2 + 1e-6f), 0.0f, 1.0f);
+            float residual2 = 0.0f;
+            for (int k = 0; k < 3; ++k) {
+                const float r = v[k] - alpha * d[k];
+                residual2 += r * r;
+            }
+            const float trust = d2 / (d2 + separation2) * (fit2 / (fit2 + residual2));
+            const float value = float(m[x]) + strength * trust * (alpha * 255.0f - float(m[x]));
+            o[x] = uchar(std::lround(std::clamp(value, 0.0f, 255.0f)));
+        }
+    }
+}
+
+// Which kTile x kTile cells of the mask hold an uncertain value.
+cv::Mat cellsWithUncertainty(const cv::Mat &mask)
+{
+    const int cols = (mask.cols + kTile - 1) / kTile, rows = (mask.rows + kTile - 1) / kTile;
+    cv::Mat cells(rows, cols, CV_8UC1, cv::Scalar(0));
+    cv::parallel_for_(cv::Range(0, rows), [&](const cv::Range &range) {
+        for (int cy = range.start; cy < range.end; ++cy) {
+            uchar *cell = cells.ptr<uchar>(cy);
+            for (int y = cy * kTile; y < std::min(mask.rows, (cy + 1) * kTile); ++y) {
+                const uchar *m = mask.ptr<uchar>(y);
+                for (int x = 0; x < mask.cols; ++x) {
+                    if (m[x] >= kBandLow && m[x] <= kBandHigh)
+                        cell[x / kTile] = 1;
+                }
+            }
+        }
+    });
+    return cells;
+}
+
+} // namespace
 
 cv::Mat quantized(const cv::Mat &prob)
 {
@@ -34,24 +222,113 @@ cv::Mat toFullResolution(const cv::Mat &low, const cv::Size &size)
     return mask.size() == size ? mask : Resampler::bilinear(mask, size);
 }
 
+int refineRadius(double scale)
+{
+    return std::clamp(int(std::lround(3.0 * scale)), 3, 48);
+}
+
+int bandReach(double scale)
+{
+    return std::clamp(int(std::lround(scale)), 1, 32);
+}
+
+cv::Mat refined(const cv::Mat &photoBgr, const cv::Mat &mask, double scale, double strength)
+{
+    CV_Assert(photoBgr.type() == CV_8UC3 && mask.type() == CV_8UC1 &&
+              photoBgr.size() == mask.size());
+    static_assert(2 * 32 < kTile, "the reach must stay under a cell");
+    strength = std::clamp(strength, 0.0, 1.0);
+    if (strength == 0.0 || mask.empty())
+        return mask;
+    const int radius = refineRadius(scale);
+    // The band reaches about one network pixel past the uncertain values: an edge or a strand the
+    // upsampling put a little off.
+    const int reach = bandReach(scale);
+    const int farRadius = kFarWindow * radius;
+    const int support = farRadius + reach;
+
+    // A tile is refined when an uncertain pixel lies within reach of it: in its own cell or a
+    // neighbouring one (the reach is under a cell).
+    const cv::Mat cells = cellsWithUncertainty(mask);
+    cv::Mat needed;
+    cv::dilate(cells, needed, cv::Mat::ones(3, 3, CV_8U));
+    std::vector<cv::Point> tiles;
+    cv::findNonZero(needed, tiles);
+
+    cv::Mat out = mask.clone();
+    if (tiles.empty())
+        return out;
+    const cv::Rect whole(0, 0, mask.cols, mask.rows);
+    const cv::Mat kernel = cv::Mat::ones(2 * reach + 1, 2 * reach + 1, CV_8U);
+    cv::parallel_for_(cv::Range(0, int(tiles.size())), [&](const cv::Range &range) {
+        for (int i = range.start; i < range.end; ++i) {
+            const cv::Rect tile =
+                cv::Rect(tiles[size_t(i)].x * kTile, tiles[size_t(i)].y * kTile, kTile, kTile) &
+                whole;
+            const cv::Rect padded = cv::Rect(tile.x - support, tile.y - support,
+                                             tile.width + 2 * support, tile.height + 2 * support) &
+                                    whole;
+            const cv::Mat m = mask(padded);
+            // The band: within reach of an uncertain value.
+            cv::Mat band;
+            cv::inRange(m, cv::Scalar(kBandLow), cv::Scalar(kBandHigh), band);
+            cv::dilate(band, band, kernel);
+            const cv::Rect inner(tile.x - padded.x, tile.y - padded.y, tile.width, tile.height);
+            refineTile(photoBgr(padded), m, band, inner, radius, farRadius, float(strength),
+                       out(tile));
+        }
+    });
+    return out;
+}
+
 cv::Mat adjusted(const cv::Mat &mask8u, const MaskAdjust &adjust)
 {
     CV_Assert(mask8u.type() == CV_8UC1);
     if (adjust.isNoOp())
         return mask8u;
-    // Both steps are per-value, so they fold into one table lookup.
-    cv::Mat table(1, 256, CV_8U);
-    for (int v = 0; v < 256; ++v) {
-        int out = v;
-        if (adjust.threshold)
-            out = v / 255.0 >= *adjust.threshold ? 255 : 0;
-        if (adjust.reverse)
-            out = 255 - out;
-        table.at<uchar>(v) = uchar(out);
+    cv::Mat result = mask8u;
+    if (adjust.threshold) {
+        cv::Mat table(1, 256, CV_8U);
+        for (int v = 0; v < 256; ++v)
+            table.at<uchar>(v) = v / 255.0 >= *adjust.threshold ? 255 : 0;
+        cv::Mat thresholded;
+        cv::LUT(result, table, thresholded);
+        result = thresholded;
     }
-    cv::Mat result;
-    cv::LUT(mask8u, table, result);
+    if (adjust.shiftEdge != 0) {
+        // A disc, so the grown or shrunk outline keeps its shape instead of turning square.
+        const int r = std::abs(adjust.shiftEdge);
+        const cv::Mat disc = cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * r + 1, 2 * r + 1});
+        cv::Mat shifted;
+        if (adjust.shiftEdge > 0)
+            cv::dilate(result, shifted, disc);
+        else
+            cv::erode(result, shifted, disc);
+        result = shifted;
+    }
+    if (adjust.feather > 0) {
+        // A Gaussian's 10-90% rise is ~2.56 sigma: the edge softens over about `feather` px.
+        cv::Mat soft;
+        cv::GaussianBlur(result, soft, cv::Size(), adjust.feather / 2.56);
+        result = soft;
+    }
+    if (adjust.reverse) {
+        cv::Mat flipped;
+        cv::bitwise_not(result, flipped);
+        result = flipped;
+    }
     return result;
+}
+
+cv::Mat finished(const cv::Mat &photoBgr, const cv::Mat &lowResMask, const MaskAdjust &adjust)
+{
+    cv::Mat mask = toFullResolution(lowResMask, photoBgr.size());
+    if (adjust.refine) {
+        const double scale = std::max(double(photoBgr.cols) / lowResMask.cols,
+                                      double(photoBgr.rows) / lowResMask.rows);
+        mask = refined(photoBgr, mask, scale, adjust.refineStrength);
+    }
+    return adjusted(mask, adjust);
 }
 
 } // namespace clearcut::MaskRefiner

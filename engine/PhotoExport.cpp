@@ -99,10 +99,18 @@ cv::Mat render(const Job &job, QString *error, double *decodeMs)
     cv::Mat photo = *pixels;
     if (size != pixels->size())
         cv::resize(*pixels, photo, size, 0, 0, cv::INTER_AREA);
+    const Adjustments &adjustments = document.adjustments;
+    const cv::Mat mask = MaskRefiner::finished(photo, document.lowResMask, adjustments.adjust);
+    const Framer::Framed framed = Framer::apply(photo, mask, adjustments.framing);
+    if (!framed.error.isEmpty())
+        return fail(document.sourcePath.isEmpty()
+                        ? framed.error
+                        : QStringLiteral("%1: %2").arg(
+                              QDir::toNativeSeparators(document.sourcePath), framed.error));
     QString composeError;
-    cv::Mat image = Compositor::compositeFromLowResMask(
-        photo, document.lowResMask, document.adjustments.type, document.adjustments.adjust,
-        job.background, &composeError);
+    cv::Mat image =
+        Compositor::composite(framed.photo, framed.mask, adjustments.type, job.background,
+                              &composeError, adjustments.adjust.cleanColours);
     if (image.empty())
         return fail(composeError.isEmpty() ? QStringLiteral("cannot composite the result")
                                            : composeError);

@@ -7,6 +7,7 @@
 // and settings give the same bytes. ImageIO reads and writes files, Compositor composes pixels;
 // this is the one place that uses both.
 
+#include "Framing.h"
 #include "ImageIO.h"
 #include "MaskRefiner.h"
 #include "OutputType.h"
@@ -25,11 +26,11 @@ struct Adjustments
 {
     OutputType type;
     MaskAdjust adjust;
+    Framing framing;
 
     friend bool operator==(const Adjustments &a, const Adjustments &b)
     {
-        return a.type == b.type && a.adjust.threshold == b.adjust.threshold &&
-               a.adjust.reverse == b.adjust.reverse;
+        return a.type == b.type && a.adjust == b.adjust && a.framing == b.framing;
     }
     friend bool operator!=(const Adjustments &a, const Adjustments &b) { return !(a == b); }
 };
@@ -65,9 +66,10 @@ struct Job
     QString output;
 };
 
-// The result at full resolution (or resizeLongest): CV_8UC4 for a cut-out, CV_8UC1 for the mask,
-// else CV_8UC3. Empty with *error set on failure (the photo cannot be read, no background).
-// decodeMs: set to the time spent reading the photo (0 when its pixels were held).
+// The result at full resolution (or resizeLongest), framed as the adjustments say: CV_8UC4 for a
+// cut-out, CV_8UC1 for the mask, else CV_8UC3. Empty with *error set on failure (the photo cannot
+// be read, no background). decodeMs: set to the time spent reading the photo (0 when its pixels
+// were held).
 cv::Mat render(const Job &job, QString *error = nullptr, double *decodeMs = nullptr);
 
 struct Outcome

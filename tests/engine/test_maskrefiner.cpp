@@ -5,7 +5,9 @@
 #include <QTest>
 
 #include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -23,6 +25,43 @@ cv::Mat row8u(const std::vector<int> &values)
     for (size_t i = 0; i < values.size(); ++i)
         m.at<uchar>(int(i)) = uchar(values[i]);
     return m;
+}
+
+// A photo split at column `edge`: dark on the left, bright on the right, with mild noise.
+cv::Mat stepPhoto(const cv::Size &size, int edge)
+{
+    cv::Mat photo(size, CV_8UC3);
+    cv::RNG rng(7);
+    for (int y = 0; y < size.height; ++y) {
+        for (int x = 0; x < size.width; ++x) {
+            const int base = x < edge ? 40 : 210;
+            for (int c = 0; c < 3; ++c)
+                photo.at<cv::Vec3b>(y, x)[c] = uchar(base + rng.uniform(-3, 4));
+        }
+    }
+    return photo;
+}
+
+// A mask ramping from 0 to 255 across [edge - half, edge + half), as upsampling leaves an edge.
+cv::Mat rampMask(const cv::Size &size, int edge, int half)
+{
+    cv::Mat mask(size, CV_8UC1);
+    for (int x = 0; x < size.width; ++x) {
+        const double t = std::clamp((x - (edge - half) + 0.5) / (2.0 * half), 0.0, 1.0);
+        mask.col(x).setTo(int(std::lround(255 * t)));
+    }
+    return mask;
+}
+
+// How many pixels of a row lie in the soft part of an edge (neither nearly 0 nor nearly 255).
+int softWidth(const cv::Mat &mask, int row)
+{
+    int n = 0;
+    for (int x = 0; x < mask.cols; ++x) {
+        const int v = mask.at<uchar>(row, x);
+        n += v > 12 && v < 243;
+    }
+    return n;
 }
 
 MaskAdjust adjust(std::optional<double> threshold, bool reverse)
@@ -48,6 +87,14 @@ private Q_SLOTS:
     void adjusts_data();
     void adjusts();
     void noAdjustmentSharesTheMask();
+    void shiftEdgeGrowsAndShrinks();
+    void featherSoftensOverAboutItsWidth();
+    void refinementLeavesAHardEdgeAlone();
+    void refinementKeepsARampWhereThePhotoIsFlat();
+    void refinementSharpensAnEdgeThePhotoShows();
+    void refinementNeverChangesAlphaOutsideTheBand();
+    void refinementFollowsAStrandThePhotoShows();
+    void finishedWithoutRefinementIsTheUpsampledMask();
 };
 
 void TestMaskRefiner::constantMapsStayConstant_data()
@@ -155,6 +202,147 @@ void TestMaskRefiner::noAdjustmentSharesTheMask()
     const cv::Mat mask = row8u({0, 100, 255});
     const cv::Mat result = MaskRefiner::adjusted(mask, MaskAdjust{});
     QCOMPARE(result.data, mask.data);
+}
+
+void TestMaskRefiner::shiftEdgeGrowsAndShrinks()
+{
+    cv::Mat mask(100, 100, CV_8UC1, cv::Scalar(0));
+    mask(cv::Rect(30, 30, 40, 40)).setTo(255);
+    MaskAdjust grow;
+    grow.shiftEdge = 5;
+    const cv::Mat grown = MaskRefiner::adjusted(mask, grow);
+    QCOMPARE(cv::boundingRect(grown), cv::Rect(25, 25, 50, 50));
+    MaskAdjust shrink;
+    shrink.shiftEdge = -5;
+    const cv::Mat shrunk = MaskRefiner::adjusted(mask, shrink);
+    QCOMPARE(cv::boundingRect(shrunk), cv::Rect(35, 35, 30, 30));
+    QCOMPARE(cv::countNonZero(mask(cv::Rect(30, 30, 40, 40)) != 255), 0); // the input is kept
+}
+
+void TestMaskRefiner::featherSoftensOverAboutItsWidth()
+{
+    const cv::Mat hard = rampMask({200, 4}, 100, 0);
+    QCOMPARE(softWidth(hard, 2), 0);
+    for (const int feather : {4, 12, 30}) {
+        MaskAdjust soft;
+        soft.feather = feather;
+        const int width = softWidth(MaskRefiner::adjusted(hard, soft), 2);
+        // 5%..95% of a Gaussian spans ~3.3 sigma = ~1.3 x feather.
+        QVERIFY2(width >= feather && width <= 2 * feather,
+                 qPrintable(QStringLiteral("feather %1: soft over %2 px").arg(feather).arg(width)));
+    }
+}
+
+void TestMaskRefiner::refinementLeavesAHardEdgeAlone()
+{
+    // A hard-edged mask where the photo is flat: there is no uncertain band, nothing moves.
+    const cv::Mat photo(120, 160, CV_8UC3, cv::Scalar(90, 120, 150));
+    cv::Mat mask(photo.size(), CV_8UC1, cv::Scalar(0));
+    cv::circle(mask, {80, 60}, 40, cv::Scalar(255), cv::FILLED);
+    const cv::Mat out = MaskRefiner::refined(photo, mask, 6.0);
+    QCOMPARE(cv::norm(out, mask, cv::NORM_INF), 0.0);
+    QVERIFY(out.data != mask.data); // a new mask: the caller's is never written to
+}
+
+void TestMaskRefiner::refinementKeepsARampWhereThePhotoIsFlat()
+{
+    // A soft edge with nothing in the photo to follow: the guided filter must not invent one,
+    // nor push the ramp either way.
+    cv::Mat photo(64, 300, CV_8UC3);
+    cv::randu(photo, 118, 123);
+    const cv::Mat mask = rampMask(photo.size(), 150, 20);
+    const cv::Mat out = MaskRefiner::refined(photo, mask, 6.0);
+    QVERIFY2(cv::norm(out, mask, cv::NORM_INF) <= 3.0,
+             qPrintable(QString::number(cv::norm(out, mask, cv::NORM_INF))));
+}
+
+void TestMaskRefiner::refinementSharpensAnEdgeThePhotoShows()
+{
+    const cv::Size size(300, 64);
+    const cv::Mat photo = stepPhoto(size, 150);
+    const cv::Mat mask = rampMask(size, 150, 12); // 24 px of blur, as a 6x upsample leaves
+    const cv::Mat out = MaskRefiner::refined(photo, mask, 6.0);
+    const int before = softWidth(mask, 32), after = softWidth(out, 32);
+    QVERIFY2(after * 4 <= before, qPrintable(QStringLiteral("%1 -> %2 px").arg(before).arg(after)));
+    // ... at the photo's edge, not beside it.
+    QVERIFY(out.at<uchar>(32, 145) < 20);
+    QVERIFY(out.at<uchar>(32, 154) > 235);
+    // Half strength goes half way.
+    const cv::Mat half = MaskRefiner::refined(photo, mask, 6.0, 0.5);
+    const int mid = half.at<uchar>(32, 145), from = mask.at<uchar>(32, 145),
+              to = out.at<uchar>(32, 145);
+    QVERIFY(std::abs(mid - (from + to) / 2) <= 2);
+    QCOMPARE(MaskRefiner::refined(photo, mask, 6.0, 0.0).data, mask.data);
+}
+
+void TestMaskRefiner::refinementNeverChangesAlphaOutsideTheBand()
+{
+    // A busy photo (noise everywhere, so the filter would move every pixel it touched) and a
+    // mask with solid areas, empty areas, faint noise below the band, and soft patches.
+    cv::Mat photo(400, 400, CV_8UC3);
+    cv::randu(photo, 0, 256);
+    cv::Mat mask(photo.size(), CV_8UC1, cv::Scalar(0));
+    cv::rectangle(mask, cv::Rect(50, 50, 200, 150), cv::Scalar(254), cv::FILLED);
+    cv::GaussianBlur(mask, mask, cv::Size(), 3.0);
+    cv::circle(mask, {320, 320}, 30, cv::Scalar(128), cv::FILLED);
+    cv::Mat faint(mask.size(), CV_8UC1);
+    cv::randu(faint, 0, MaskRefiner::kBandLow);
+    mask = cv::max(mask, faint);
+
+    const double scale = 5.0;
+    const int reach = MaskRefiner::bandReach(scale);
+    const cv::Mat out = MaskRefiner::refined(photo, mask, scale);
+
+    cv::Mat band;
+    cv::inRange(mask, cv::Scalar(MaskRefiner::kBandLow), cv::Scalar(MaskRefiner::kBandHigh), band);
+    cv::dilate(band, band, cv::Mat::ones(2 * reach + 1, 2 * reach + 1, CV_8U));
+    cv::Mat changed = out != mask;
+    QVERIFY(cv::countNonZero(changed & band) > 1000); // it did work inside
+    QCOMPARE(cv::countNonZero(changed & ~band), 0);
+}
+
+void TestMaskRefiner::refinementFollowsAStrandThePhotoShows()
+{
+    // A dark subject on the left with a 2 px dark strand leaving it across a bright background;
+    // the network's mask (as upsampled) only knows "something faint around here". The refined
+    // mask puts the alpha on the strand.
+    cv::Mat photo(200, 200, CV_8UC3, cv::Scalar(220, 225, 230));
+    photo.colRange(0, 60).setTo(cv::Scalar(30, 35, 40));
+    cv::line(photo, {60, 100}, {199, 100}, cv::Scalar(30, 35, 40), 2);
+    cv::Mat mask(photo.size(), CV_8UC1, cv::Scalar(0));
+    mask.colRange(0, 60).setTo(254);
+    mask(cv::Rect(60, 88, 140, 25)).setTo(60);
+    cv::GaussianBlur(mask, mask, cv::Size(), 4.0);
+    const cv::Mat out = MaskRefiner::refined(photo, mask, 6.0);
+    const int onStrand = out.at<uchar>(100, 75), beside = out.at<uchar>(94, 75);
+    QVERIFY2(onStrand > 200 && beside < mask.at<uchar>(94, 75) / 2,
+             qPrintable(QStringLiteral("strand %1 (was %2), beside %3 (was %4)")
+                            .arg(onStrand)
+                            .arg(mask.at<uchar>(100, 75))
+                            .arg(beside)
+                            .arg(mask.at<uchar>(94, 75))));
+}
+
+void TestMaskRefiner::finishedWithoutRefinementIsTheUpsampledMask()
+{
+    // A network-sized mask of a disc, and a photo whose disc edge is sharp.
+    cv::Mat low(32, 32, CV_8UC1, cv::Scalar(0));
+    cv::circle(low, {16, 16}, 9, cv::Scalar(254), cv::FILLED);
+    cv::GaussianBlur(low, low, cv::Size(), 1.0);
+    cv::Mat photo(192, 192, CV_8UC3, cv::Scalar(200, 190, 180));
+    cv::circle(photo, {96, 96}, 54, cv::Scalar(40, 60, 80), cv::FILLED);
+    MaskAdjust plain;
+    plain.refine = false;
+    const cv::Mat expected = MaskRefiner::toFullResolution(low, photo.size());
+    QCOMPARE(cv::norm(MaskRefiner::finished(photo, low, plain), expected, cv::NORM_INF), 0.0);
+    plain.threshold = 0.5;
+    plain.reverse = true;
+    QCOMPARE(cv::norm(MaskRefiner::finished(photo, low, plain),
+                      MaskRefiner::adjusted(expected, plain), cv::NORM_INF),
+             0.0);
+    MaskAdjust refine; // the default refines
+    const cv::Mat refined = MaskRefiner::finished(photo, low, refine);
+    QVERIFY(softWidth(refined, 96) * 2 < softWidth(expected, 96));
 }
 
 QTEST_APPLESS_MAIN(TestMaskRefiner)
