@@ -26,6 +26,9 @@ std::optional<DevicePreference> parseDevice(const QString &text)
 
 } // namespace
 
+// Feather and shift edge beyond this are surely typos (and would be slow on a large photo).
+constexpr int kMaxEdgePixels = 500;
+
 ParseResult parseCommandLine(const QStringList &arguments)
 {
     QCommandLineParser parser;
@@ -49,6 +52,36 @@ ParseResult parseCommandLine(const QStringList &arguments)
                                        QStringLiteral("T"));
     const QCommandLineOption reverse(QStringLiteral("reverse"),
                                      QStringLiteral("Keep the background instead."));
+    const QCommandLineOption refine(
+        QStringLiteral("refine"),
+        QStringLiteral("Full-resolution edge refinement: on or off (default: on)."),
+        QStringLiteral("on|off"), QStringLiteral("on"));
+    const QCommandLineOption refineStrength(
+        QStringLiteral("refine-strength"),
+        QStringLiteral("How far refinement moves the edge, 0 to 1 (default: 1)."),
+        QStringLiteral("S"), QStringLiteral("1"));
+    const QCommandLineOption foregroundEstimate(
+        QStringLiteral("foreground-estimate"),
+        QStringLiteral("Colour clean-up: estimate the cut-out's edge colours without the old "
+                       "background, on or off (default: on)."),
+        QStringLiteral("on|off"), QStringLiteral("on"));
+    const QCommandLineOption feather(QStringLiteral("feather"),
+                                     QStringLiteral("Soften the edge by N pixels (default: 0)."),
+                                     QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption shiftEdge(
+        QStringLiteral("shift-edge"),
+        QStringLiteral("Grow (N > 0) or shrink (N < 0) the subject by N pixels (default: 0)."),
+        QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption crop(
+        QStringLiteral("crop"),
+        QStringLiteral("Crop to the subject with this margin: pixels (20) or percent of the "
+                       "subject's size (5%)."),
+        QStringLiteral("margin"));
+    const QCommandLineOption canvas(
+        QStringLiteral("canvas"),
+        QStringLiteral("Fill frame: the subject centred on a square canvas, or on exactly WxH "
+                       "pixels (implies cropping; --crop sets the padding)."),
+        QStringLiteral("WxH|square"));
     const QCommandLineOption format(
         {QStringLiteral("f"), QStringLiteral("format")},
         QStringLiteral("png, jpg, webp, tiff, bmp (rgba is always png)."), QStringLiteral("ext"));
@@ -108,6 +141,8 @@ ParseResult parseCommandLine(const QStringList &arguments)
     parser.addOptions({source, dest, type, threshold, reverse, format, resize, mode, ckpt, device,
                        threads, optimize, timings, jit, quiet, name, collision, resizeLongest,
                        report});
+    parser.addOptions(
+        {refine, refineStrength, foregroundEstimate, feather, shiftEdge, crop, canvas});
     parser.addOption(probeHardware);
     parser.addOption(precision);
 
@@ -159,6 +194,49 @@ ParseResult parseCommandLine(const QStringList &arguments)
         o.adjust.threshold = t;
     }
     o.adjust.reverse = parser.isSet(reverse);
+
+    const auto onOff = [&](const QCommandLineOption &option, bool *value) {
+        const QString text = parser.value(option).toLower();
+        if (text != QLatin1String("on") && text != QLatin1String("off")) {
+            result.error =
+                QStringLiteral("--%1 must be on or off").arg(option.names().constFirst());
+            return false;
+        }
+        *value = text == QLatin1String("on");
+        return true;
+    };
+    if (!onOff(refine, &o.adjust.refine) || !onOff(foregroundEstimate, &o.adjust.cleanColours))
+        return result;
+    {
+        bool ok = false;
+        o.adjust.refineStrength = parser.value(refineStrength).toDouble(&ok);
+        if (!ok || o.adjust.refineStrength < 0.0 || o.adjust.refineStrength > 1.0) {
+            result.error = QStringLiteral("--refine-strength must be a number between 0 and 1");
+            return result;
+        }
+    }
+    const auto pixels = [&](const QCommandLineOption &option, int min, int *value) {
+        bool ok = false;
+        *value = parser.value(option).toInt(&ok);
+        if (!ok || *value < min || *value > kMaxEdgePixels) {
+            result.error = QStringLiteral("--%1 must be a whole number of pixels from %2 to %3")
+                               .arg(option.names().constFirst())
+                               .arg(min)
+                               .arg(kMaxEdgePixels);
+            return false;
+        }
+        return true;
+    };
+    if (!pixels(feather, 0, &o.adjust.feather) ||
+        !pixels(shiftEdge, -kMaxEdgePixels, &o.adjust.shiftEdge))
+        return result;
+    QString framingError;
+    const auto framing = Framing::parse(parser.value(crop), parser.value(canvas), &framingError);
+    if (!framing) {
+        result.error = framingError;
+        return result;
+    }
+    o.framing = *framing;
 
     o.format = parser.value(format).toLower();
     if (o.format.startsWith(QLatin1Char('.')))

@@ -3,6 +3,7 @@
 // clearcut-cli's command line, compatible with transparent-background's flags.
 
 #include "engine/BatchExporter.h"
+#include "engine/Framing.h"
 #include "engine/ImageIO.h"
 #include "engine/MaskRefiner.h"
 #include "engine/OutputType.h"
@@ -23,6 +24,7 @@ struct CliOptions
     QString dest;
     OutputType type;
     MaskAdjust adjust;
+    Framing framing;
     QString format; // empty: png
     SegmentOptions segment;
     QString modelPath;

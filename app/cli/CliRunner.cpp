@@ -122,6 +122,7 @@ void CliRunner::start()
     batch.webpLossless = false; // as before the batch engine: ImageIO's lossy default
     batch.type = m_options.type;
     batch.adjust = m_options.adjust;
+    batch.framing = m_options.framing;
     batch.segment = m_options.segment;
     batch.resizeLongest = m_options.resizeLongest;
     batch.namePattern = m_options.namePattern;

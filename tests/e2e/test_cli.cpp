@@ -14,6 +14,7 @@
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 using namespace clearcut;
 
@@ -84,6 +85,10 @@ private Q_SLOTS:
     void backgroundTypes_data();
     void backgroundTypes();
     void thresholdAndReverse();
+    void refinementChangesOnlyTheEdge();
+    void edgeControls();
+    void cropAndCanvas();
+    void cropWithNoSubjectIsAClearError();
     void folderWithBadFilesReportsThemAndGoesOn();
     void folderKeepsStructureNamesResizesAndReports();
     void missingModelIsAnError();
@@ -112,8 +117,10 @@ void TestCli::initTestCase()
 void TestCli::mapMatchesReference()
 {
     const QString out = m_dir.filePath(QStringLiteral("map"));
-    const Run run = runCli({QStringLiteral("-s"), kPhoto, QStringLiteral("-d"), out,
-                            QStringLiteral("-t"), QStringLiteral("map")});
+    // The reference's own mask: upsampled, not refined.
+    const Run run =
+        runCli({QStringLiteral("-s"), kPhoto, QStringLiteral("-d"), out, QStringLiteral("-t"),
+                QStringLiteral("map"), QStringLiteral("--refine"), QStringLiteral("off")});
     QVERIFY2(run.exitCode == 0, qPrintable(run.err));
     const cv::Mat map = readUnchanged(QDir(out).filePath(QStringLiteral("apple_map.png")));
     QCOMPARE(map.channels(), 1);
@@ -128,8 +135,9 @@ void TestCli::rgbaCarriesTheMaskAsAlpha()
 {
     const QString out = m_dir.filePath(QStringLiteral("rgba"));
     // rgba forces PNG whatever --format says.
-    const Run run = runCli({QStringLiteral("-s"), kPhoto, QStringLiteral("-d"), out,
-                            QStringLiteral("-f"), QStringLiteral("jpg")});
+    const Run run =
+        runCli({QStringLiteral("-s"), kPhoto, QStringLiteral("-d"), out, QStringLiteral("-f"),
+                QStringLiteral("jpg"), QStringLiteral("--refine"), QStringLiteral("off")});
     QVERIFY2(run.exitCode == 0, qPrintable(run.err));
     const cv::Mat rgba = readUnchanged(QDir(out).filePath(QStringLiteral("apple_rgba.png")));
     QCOMPARE(rgba.channels(), 4);
@@ -212,11 +220,135 @@ void TestCli::thresholdAndReverse()
 
     const QString reversedOut = m_dir.filePath(QStringLiteral("reverse"));
     run = runCli({QStringLiteral("-s"), kPhoto, QStringLiteral("-d"), reversedOut,
-                  QStringLiteral("-t"), QStringLiteral("map"), QStringLiteral("--reverse")});
+                  QStringLiteral("-t"), QStringLiteral("map"), QStringLiteral("--reverse"),
+                  QStringLiteral("--refine"), QStringLiteral("off")});
     QVERIFY2(run.exitCode == 0, qPrintable(run.err));
     const cv::Mat reversed =
         readUnchanged(QDir(reversedOut).filePath(QStringLiteral("apple_map.png")));
     QVERIFY(meanAbsDiff(reversed, 255 - m_reference) <= 2.0);
+}
+
+void TestCli::refinementChangesOnlyTheEdge()
+{
+    const QString on = m_dir.filePath(QStringLiteral("refine-on"));
+    const QString off = m_dir.filePath(QStringLiteral("refine-off"));
+    Run run = runCli({QStringLiteral("-s"), kPhoto, QStringLiteral("-d"), on, QStringLiteral("-t"),
+                      QStringLiteral("map")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    run = runCli({QStringLiteral("-s"), kPhoto, QStringLiteral("-d"), off, QStringLiteral("-t"),
+                  QStringLiteral("map"), QStringLiteral("--refine"), QStringLiteral("off")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    const cv::Mat refined = readUnchanged(QDir(on).filePath(QStringLiteral("apple_map.png")));
+    const cv::Mat plain = readUnchanged(QDir(off).filePath(QStringLiteral("apple_map.png")));
+    QCOMPARE(refined.size(), plain.size());
+    // Refinement is on by default and moves some edge pixels ...
+    const int changed = cv::countNonZero(refined != plain);
+    QVERIFY(changed > 0);
+    // ... and only near the edge: nowhere the unrefined mask is solid for a few pixels around.
+    cv::Mat uncertain = (plain >= 3) & (plain <= 252), nearEdge;
+    cv::dilate(uncertain, nearEdge, cv::Mat::ones(9, 9, CV_8U));
+    QCOMPARE(cv::countNonZero((refined != plain) & ~nearEdge), 0);
+}
+
+void TestCli::edgeControls()
+{
+    // Shift edge grows the subject, feather softens it, colour clean-up changes only colours.
+    auto map = [&](const QString &name, const QStringList &extra) {
+        const QString out = m_dir.filePath(name);
+        const Run run = runCli(QStringList{QStringLiteral("-s"), kPhoto, QStringLiteral("-d"), out,
+                                           QStringLiteral("-t"), QStringLiteral("map"),
+                                           QStringLiteral("--threshold"), QStringLiteral("0.5")} +
+                               extra);
+        return run.exitCode == 0
+                   ? readUnchanged(QDir(out).filePath(QStringLiteral("apple_map.png")))
+                   : cv::Mat();
+    };
+    const cv::Mat hard = map(QStringLiteral("edge-plain"), {});
+    const cv::Mat grown =
+        map(QStringLiteral("edge-grown"), {QStringLiteral("--shift-edge"), QStringLiteral("4")});
+    const cv::Mat soft =
+        map(QStringLiteral("edge-soft"), {QStringLiteral("--feather"), QStringLiteral("6")});
+    QVERIFY(!hard.empty() && !grown.empty() && !soft.empty());
+    QVERIFY(cv::countNonZero(grown) > cv::countNonZero(hard));
+    QCOMPARE(cv::countNonZero((hard == 255) & (grown != 255)), 0);
+    const int hardSoft = cv::countNonZero((hard > 0) & (hard < 255));
+    QCOMPARE(hardSoft, 0);
+    QVERIFY(cv::countNonZero((soft > 0) & (soft < 255)) > 100);
+
+    const QString clean = m_dir.filePath(QStringLiteral("colours-clean"));
+    const QString raw = m_dir.filePath(QStringLiteral("colours-raw"));
+    Run run = runCli({QStringLiteral("-s"), kPhoto, QStringLiteral("-d"), clean});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    run = runCli({QStringLiteral("-s"), kPhoto, QStringLiteral("-d"), raw,
+                  QStringLiteral("--foreground-estimate"), QStringLiteral("off")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    const cv::Mat a = readUnchanged(QDir(clean).filePath(QStringLiteral("apple_rgba.png")));
+    const cv::Mat b = readUnchanged(QDir(raw).filePath(QStringLiteral("apple_rgba.png")));
+    QCOMPARE(a.type(), CV_8UC4);
+    cv::Mat alphaA, alphaB;
+    cv::extractChannel(a, alphaA, 3);
+    cv::extractChannel(b, alphaB, 3);
+    QCOMPARE(cv::norm(alphaA, alphaB, cv::NORM_INF), 0.0);
+    QVERIFY(cv::norm(a, b, cv::NORM_INF) > 0.0);
+    // Without the estimate the cut-out keeps the photo's colours wherever it shows anything.
+    cv::Mat bgr;
+    cv::cvtColor(b, bgr, cv::COLOR_BGRA2BGR);
+    cv::Mat photoShown, diff;
+    m_photo.copyTo(photoShown, alphaB > 0);
+    cv::absdiff(bgr, photoShown, diff);
+    QCOMPARE(cv::norm(diff, cv::NORM_INF), 0.0);
+}
+
+void TestCli::cropAndCanvas()
+{
+    const QString mapOut = m_dir.filePath(QStringLiteral("crop-map"));
+    Run run = runCli({QStringLiteral("-s"), kPhoto, QStringLiteral("-d"), mapOut,
+                      QStringLiteral("-t"), QStringLiteral("map")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    const cv::Mat map = readUnchanged(QDir(mapOut).filePath(QStringLiteral("apple_map.png")));
+    const cv::Rect box = cv::boundingRect(map > 10);
+    QVERIFY(!box.empty() && box.area() < int(map.total()));
+
+    auto cutOut = [&](const QString &name, const QStringList &extra) {
+        const QString out = m_dir.filePath(name);
+        const Run r =
+            runCli(QStringList{QStringLiteral("-s"), kPhoto, QStringLiteral("-d"), out} + extra);
+        return r.exitCode == 0 ? readUnchanged(QDir(out).filePath(QStringLiteral("apple_rgba.png")))
+                               : cv::Mat();
+    };
+    const cv::Mat cropped =
+        cutOut(QStringLiteral("crop"), {QStringLiteral("--crop"), QStringLiteral("12")});
+    QCOMPARE(cropped.cols, box.width + 24);
+    QCOMPARE(cropped.rows, box.height + 24);
+    const cv::Mat square =
+        cutOut(QStringLiteral("square"), {QStringLiteral("--canvas"), QStringLiteral("square")});
+    QCOMPARE(square.cols, std::max(box.width, box.height));
+    QCOMPARE(square.rows, square.cols);
+    const cv::Mat sized =
+        cutOut(QStringLiteral("sized"), {QStringLiteral("--canvas"), QStringLiteral("320x200"),
+                                         QStringLiteral("--crop"), QStringLiteral("5%")});
+    QCOMPARE(sized.cols, 320);
+    QCOMPARE(sized.rows, 200);
+    // The subject is centred on the canvas.
+    cv::Mat alpha;
+    cv::extractChannel(sized, alpha, 3);
+    const cv::Rect placed = cv::boundingRect(alpha > 10);
+    QVERIFY(std::abs((placed.x + placed.width / 2) - 160) <= 3);
+    QVERIFY(std::abs((placed.y + placed.height / 2) - 100) <= 3);
+}
+
+void TestCli::cropWithNoSubjectIsAClearError()
+{
+    // Shrinking the edge by more than the subject's size leaves an empty mask: there is nothing
+    // to crop to.
+    const QString out = m_dir.filePath(QStringLiteral("crop-empty"));
+    const Run run = runCli({QStringLiteral("-s"), kPhoto, QStringLiteral("-d"), out,
+                            QStringLiteral("--shift-edge"), QStringLiteral("-500"),
+                            QStringLiteral("--crop"), QStringLiteral("10")});
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY2(run.err.contains(QLatin1String("apple.jpg")), qPrintable(run.err));
+    QVERIFY2(run.err.contains(QLatin1String("nothing to crop to")), qPrintable(run.err));
+    QCOMPARE(QDir(out).entryList(QDir::Files | QDir::Hidden), QStringList());
 }
 
 void TestCli::folderWithBadFilesReportsThemAndGoesOn()
@@ -317,6 +449,21 @@ void TestCli::usageErrors_data()
         QStringLiteral("-s"), kPhoto, QStringLiteral("--resize-longest"), QStringLiteral("0")};
     QTest::newRow("bad precision") << QStringList{
         QStringLiteral("-s"), kPhoto, QStringLiteral("--precision"), QStringLiteral("half")};
+    QTest::newRow("bad refine") << QStringList{QStringLiteral("-s"), kPhoto,
+                                               QStringLiteral("--refine"), QStringLiteral("yes")};
+    QTest::newRow("bad refine-strength") << QStringList{
+        QStringLiteral("-s"), kPhoto, QStringLiteral("--refine-strength"), QStringLiteral("2")};
+    QTest::newRow("bad foreground-estimate")
+        << QStringList{QStringLiteral("-s"), kPhoto, QStringLiteral("--foreground-estimate"),
+                       QStringLiteral("maybe")};
+    QTest::newRow("bad feather") << QStringList{QStringLiteral("-s"), kPhoto,
+                                                QStringLiteral("--feather"), QStringLiteral("-2")};
+    QTest::newRow("bad shift-edge") << QStringList{
+        QStringLiteral("-s"), kPhoto, QStringLiteral("--shift-edge"), QStringLiteral("far")};
+    QTest::newRow("bad crop") << QStringList{QStringLiteral("-s"), kPhoto, QStringLiteral("--crop"),
+                                             QStringLiteral("abc")};
+    QTest::newRow("bad canvas") << QStringList{QStringLiteral("-s"), kPhoto,
+                                               QStringLiteral("--canvas"), QStringLiteral("0x10")};
     QTest::newRow("missing source")
         << QStringList{QStringLiteral("-s"), QStringLiteral("/nonexistent/photo.jpg")};
 }
