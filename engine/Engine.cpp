@@ -2,6 +2,7 @@
 
 #include "ModelSpec.h"
 #include "ProcessClock.h"
+#include "TiledPass.h"
 #include "inference/InferenceLibrary.h"
 #include "inference/Segmenter.h"
 
@@ -112,7 +113,29 @@ void Engine::serveOne()
     } else {
         const cv::Mat &bgr = *request.bgr;
         const cv::Size inputSize = m_segmenter->spec().inputSizeFor(bgr.size(), request.options);
-        inference::Segmenter::Run run = m_segmenter->run(bgr, inputSize);
+        inference::Segmenter::Run run;
+        if (request.options.tiled && request.options.quality == Quality::Best) {
+            // The tiled pass calls the network several times; its result replaces the run's.
+            double preprocessMs = 0, inferMs = 0;
+            QString error;
+            const TiledPass::Result tiled =
+                TiledPass::run(bgr, inputSize, [&](const cv::Mat &image, const cv::Size &size) {
+                    inference::Segmenter::Run one = m_segmenter->run(image, size);
+                    preprocessMs += one.preprocessMs;
+                    inferMs += one.inferMs;
+                    if (!one.error.isEmpty())
+                        error = one.error;
+                    return one.probability;
+                });
+            run.probability = tiled.probability;
+            run.error = tiled.probability.empty() && error.isEmpty()
+                            ? QStringLiteral("the tiled pass failed")
+                            : error;
+            run.preprocessMs = preprocessMs;
+            run.inferMs = inferMs;
+        } else {
+            run = m_segmenter->run(bgr, inputSize);
+        }
         if (!run.error.isEmpty()) {
             Q_EMIT segmentFailed(request.id, run.error);
         } else {

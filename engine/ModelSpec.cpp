@@ -66,9 +66,10 @@ std::optional<ModelSpec> ModelSpec::fromJson(const QByteArray &json, QString *er
     spec.side = input.value(QStringLiteral("side")).toInt(std::max(spec.width, spec.height));
     spec.multiple = input.value(QStringLiteral("multiple")).toInt(32);
     spec.fastSide = input.value(QStringLiteral("fast_side")).toInt(0);
+    spec.dynamicSide = input.value(QStringLiteral("dynamic_side")).toInt(0);
     spec.dynamicSizes = input.value(QStringLiteral("dynamic")).toBool(true);
     if (spec.width <= 0 || spec.height <= 0 || spec.side <= 0 || spec.multiple <= 0 ||
-        spec.fastSide < 0) {
+        spec.fastSide < 0 || spec.dynamicSide < 0) {
         *error = QStringLiteral("input sizes must be positive");
         return std::nullopt;
     }
@@ -159,7 +160,13 @@ cv::Size ModelSpec::inputSizeFor(const cv::Size &photo, const SegmentOptions &op
         const double f = double(fastSide) / std::max(width, height);
         return {roundToMultiple(width * f, multiple), roundToMultiple(height * f, multiple)};
     }
-    const int longest = fast ? fastSide : side;
+    int longest = fast ? fastSide : side;
+    if (!fast && policy == Policy::Fixed) {
+        // Dynamic on a fixed-size model: more of a large photo's detail, up to dynamicSide.
+        const int limit = dynamicSide > 0 ? dynamicSide : side * 5 / 4;
+        longest = std::clamp(roundToMultiple(std::max(photo.width, photo.height), multiple), side,
+                             std::max(side, limit));
+    }
     const double f = double(longest) / std::max(photo.width, photo.height);
     return {roundToMultiple(photo.width * f, multiple),
             roundToMultiple(photo.height * f, multiple)};

@@ -36,6 +36,9 @@ struct ModelSpec
     int side = 1024;
     int multiple = 32;
     int fastSide = 0; // 0: the model has no fast size
+    // ResizeMode::Dynamic on a fixed-size model: the longest side follows the photo's, from
+    // `side` up to this (multiples of `multiple`); 0: side * 5 / 4 (1280 for ISNet's 1024).
+    int dynamicSide = 0;
     double scale = 1.0;
     std::array<double, 3> mean{0, 0, 0}; // RGB, applied as (v * scale - mean) / std, v in 0..255
     std::array<double, 3> std{1, 1, 1};

@@ -123,6 +123,9 @@ struct SegmentOptions
 {
     ResizeMode resize = ResizeMode::Static;
     Quality quality = Quality::Best;
+    // TiledPass: a second, tiled pass at twice the scale where the mask is uncertain (large
+    // photos; several times the inference cost).
+    bool tiled = false;
 };
 
 using CancelFlag = std::shared_ptr<std::atomic_bool>;

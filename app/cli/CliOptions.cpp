@@ -87,11 +87,13 @@ ParseResult parseCommandLine(const QStringList &arguments)
         QStringLiteral("png, jpg, webp, tiff, bmp (rgba is always png)."), QStringLiteral("ext"));
     const QCommandLineOption resize(QStringLiteral("resize"),
                                     QStringLiteral("static (the model's size) or dynamic (keep "
-                                                   "the aspect ratio)."),
+                                                   "the aspect ratio, as --mode dynamic)."),
                                     QStringLiteral("mode"), QStringLiteral("static"));
-    const QCommandLineOption mode(QStringLiteral("mode"),
-                                  QStringLiteral("base or fast (a smaller input size)."),
-                                  QStringLiteral("mode"), QStringLiteral("base"));
+    const QCommandLineOption mode(
+        QStringLiteral("mode"),
+        QStringLiteral("base (1024 square), fast (512), dynamic (aspect kept, longest side up to "
+                       "1280) or tiled (base, then tiles at twice the scale along the edge)."),
+        QStringLiteral("mode"), QStringLiteral("base"));
     const QCommandLineOption ckpt({QStringLiteral("c"), QStringLiteral("ckpt")},
                                   QStringLiteral("A TorchScript model (default: ISNet)."),
                                   QStringLiteral("file"));
@@ -262,8 +264,12 @@ ParseResult parseCommandLine(const QStringList &arguments)
         o.segment.quality = Quality::Fast;
     } else if (modeText.startsWith(QLatin1String("base"))) {
         o.segment.quality = Quality::Best;
+    } else if (modeText == QLatin1String("dynamic")) {
+        o.segment.resize = ResizeMode::Dynamic;
+    } else if (modeText == QLatin1String("tiled")) {
+        o.segment.tiled = true;
     } else {
-        result.error = QStringLiteral("--mode must be base or fast");
+        result.error = QStringLiteral("--mode must be base, fast, dynamic or tiled");
         return result;
     }
 

@@ -117,8 +117,10 @@ void TestModelSpec::inputSizes_data()
     const int best = int(Quality::Best), fast = int(Quality::Fast);
     QTest::newRow("static best") << QSize(6000, 4000) << st << best << QSize(1024, 1024);
     QTest::newRow("static fast") << QSize(6000, 4000) << st << fast << QSize(512, 512);
-    QTest::newRow("dynamic landscape") << QSize(6000, 4000) << dy << best << QSize(1024, 672);
-    QTest::newRow("dynamic portrait") << QSize(3000, 4000) << dy << best << QSize(768, 1024);
+    // Dynamic: the longest side follows the photo's from 1024 up to 1280.
+    QTest::newRow("dynamic landscape") << QSize(6000, 4000) << dy << best << QSize(1280, 864);
+    QTest::newRow("dynamic portrait") << QSize(3000, 4000) << dy << best << QSize(960, 1280);
+    QTest::newRow("dynamic between") << QSize(1150, 575) << dy << best << QSize(1152, 576);
     QTest::newRow("dynamic fast") << QSize(6000, 4000) << dy << fast << QSize(512, 352);
     QTest::newRow("dynamic tiny") << QSize(1000, 10) << dy << best << QSize(1024, 32);
 }
