@@ -31,6 +31,7 @@ packages=(
     libtcmalloc-minimal4         # keeps LibTorch's freed activations for reuse: 1024 inference 2.3 s -> 1.7 s
     libopenblas0-openmp          # BLAS at ~60 GFLOP/s instead of the reference BLAS's 3.7
     python3-torch python3-onnx python3-numpy python3-pil  # model conversion and parity checks
+    python3-opencv               # bench/make_quality_set.py (the edge-quality evaluation set)
     xvfb xauth imagemagick       # GUI tests and screenshots under a virtual display
 )
 # Packaging and its checks (tools/package.sh and the `packaging` test): dpkg-shlibdeps needs
