@@ -218,8 +218,8 @@ int main(int argc, char **argv)
         QStringLiteral("reference"), QStringLiteral("The reference runtime's masks <name>.png."),
         QStringLiteral("dir"));
     const QCommandLineOption modesOption(
-        QStringLiteral("modes"), QStringLiteral("Size modes: fast, base, dynamic."),
-        QStringLiteral("list"), QStringLiteral("fast,base,dynamic"));
+        QStringLiteral("modes"), QStringLiteral("Size modes: fast, base, dynamic, tiled."),
+        QStringLiteral("list"), QStringLiteral("fast,base,dynamic,tiled"));
     parser.addOptions({setOption, modelOption, referenceOption, modesOption});
     parser.process(app);
     if (!parser.isSet(setOption)) {
