@@ -58,19 +58,19 @@ constexpr int kBandLow = 3;
 constexpr int kBandHigh = 252;
 
 // For a mask upsampled by `scale` (photo side / mask side): the radius of the window the local
-// subject and background colours are taken from (about three network pixels, past the blur the
-// network and the upsampling leave), and how far the band reaches past the uncertain values
-// (one network pixel).
+// subject and background colours are taken from (about five network pixels, past the blur the
+// network and the upsampling leave; a window three times wider where that one lacks them), and
+// how far the band reaches past the uncertain values (one network pixel).
 int refineRadius(double scale);
 int bandReach(double scale);
 
 // Full-resolution edge refinement, tile by tile, only in the band. Around each band pixel, the
-// mean colours of the pixels the mask is sure are subject (F) and background (B) are taken; the
-// pixel's alpha is its colour projected on the line from B to F (I = aF + (1-a)B solved). How
-// much that replaces the upsampled mask depends on how far apart F and B are, and how well the
-// pixel fits between them: where the photo shows the edge (a blurred step, a strand of hair) the
-// mask follows it at full resolution; where subject and background look alike, or the pixel is a
-// colour neither explains, the mask stays as the network made it.
+// mean colours of the pixels the mask is about sure are subject (F) and background (B) are taken;
+// the pixel's alpha is its colour projected on the line from B to F (I = aF + (1-a)B solved). How
+// much that replaces the upsampled mask depends on how far apart F and B are against how much
+// each varies, and how well the pixel fits between them: where the photo shows the edge (a blurred
+// step, a strand of hair) the mask follows it at full resolution; where subject and background look
+// alike, or the pixel is a colour neither explains, the mask stays as the network made it.
 // photoBgr: CV_8UC3; mask: CV_8UC1 of the same size (toFullResolution's output); scale as for
 // refineRadius. strength 0 returns the mask itself.
 cv::Mat refined(const cv::Mat &photoBgr, const cv::Mat &mask, double scale, double strength = 1.0);

@@ -277,14 +277,19 @@ void TestMaskRefiner::refinementSharpensAnEdgeThePhotoShows()
 
 void TestMaskRefiner::refinementNeverChangesAlphaOutsideTheBand()
 {
-    // A busy photo (noise everywhere, so the filter would move every pixel it touched) and a
-    // mask with solid areas, empty areas, faint noise below the band, and soft patches.
-    cv::Mat photo(400, 400, CV_8UC3);
-    cv::randu(photo, 0, 256);
-    cv::Mat mask(photo.size(), CV_8UC1, cv::Scalar(0));
+    // A mask with solid areas, empty areas, faint noise below the band, and soft patches, on a
+    // photo that shows the subject's shapes in its own colour with grain everywhere (so any pixel
+    // the refinement touched would move).
+    cv::Mat mask(400, 400, CV_8UC1, cv::Scalar(0));
     cv::rectangle(mask, cv::Rect(50, 50, 200, 150), cv::Scalar(254), cv::FILLED);
+    cv::circle(mask, {320, 320}, 30, cv::Scalar(254), cv::FILLED);
+    cv::Mat photo(mask.size(), CV_8UC3, cv::Scalar(200, 180, 160));
+    photo.setTo(cv::Scalar(40, 70, 90), mask);
+    cv::Mat grain(photo.size(), CV_8UC3);
+    cv::randu(grain, 0, 12);
+    photo += grain;
     cv::GaussianBlur(mask, mask, cv::Size(), 3.0);
-    cv::circle(mask, {320, 320}, 30, cv::Scalar(128), cv::FILLED);
+    mask(cv::Rect(280, 280, 80, 80)) /= 2; // a patch the network was unsure of
     cv::Mat faint(mask.size(), CV_8UC1);
     cv::randu(faint, 0, MaskRefiner::kBandLow);
     mask = cv::max(mask, faint);
