@@ -3,6 +3,7 @@
 #include <QButtonGroup>
 #include <QCheckBox>
 #include <QColorDialog>
+#include <QComboBox>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGridLayout>
@@ -13,6 +14,7 @@
 #include <QRadioButton>
 #include <QSignalBlocker>
 #include <QSlider>
+#include <QSpinBox>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -24,6 +26,23 @@ namespace clearcut::ui {
 namespace {
 
 constexpr int kDefaultThresholdPercent = 50;
+constexpr int kMaxFeather = 100;
+constexpr int kMaxShiftEdge = 50;
+constexpr int kMaxMargin = 2000;
+constexpr int kDefaultCanvasSide = 2000;
+
+// A pixel count in a spin box: the value counts once it is entered (not on every key typed),
+// so typing "250" does not re-composite for 2 and 25 on the way.
+QSpinBox *pixelBox(QWidget *parent, const char *objectName, int minimum, int maximum)
+{
+    auto *box = new QSpinBox(parent);
+    box->setObjectName(QString::fromLatin1(objectName));
+    box->setRange(minimum, maximum);
+    box->setSuffix(QObject::tr(" px"));
+    box->setKeyboardTracking(false);
+    box->setAlignment(Qt::AlignRight);
+    return box;
+}
 
 QColor toQColor(const cv::Vec3b &rgb)
 {
@@ -54,7 +73,15 @@ AdjustPanel::AdjustPanel(QWidget *parent)
     : QWidget(parent), m_choices(new QButtonGroup(this)), m_colourSwatch(new QToolButton(this)),
       m_imageChooser(new QToolButton(this)), m_hardEdge(new QCheckBox(this)),
       m_threshold(new QSlider(Qt::Horizontal, this)), m_thresholdValue(new QLabel(this)),
-      m_reverse(new QCheckBox(this))
+      m_reverse(new QCheckBox(this)), m_refine(new QCheckBox(this)),
+      m_refineStrength(new QSlider(Qt::Horizontal, this)), m_refineStrengthValue(new QLabel(this)),
+      m_cleanColours(new QCheckBox(this)), m_feather(pixelBox(this, "feather", 0, kMaxFeather)),
+      m_shiftEdge(pixelBox(this, "shiftEdge", -kMaxShiftEdge, kMaxShiftEdge)),
+      m_crop(new QCheckBox(this)), m_marginLabel(new QLabel(this)),
+      m_margin(pixelBox(this, "cropMargin", 0, kMaxMargin)), m_canvas(new QComboBox(this)),
+      m_canvasSize(new QWidget(this)),
+      m_canvasWidth(pixelBox(m_canvasSize, "canvasWidth", 1, Framing::kMaxCanvasSide)),
+      m_canvasHeight(pixelBox(m_canvasSize, "canvasHeight", 1, Framing::kMaxCanvasSide))
 {
     m_colourPicker = [this](const QColor &current) -> std::optional<QColor> {
         const QColor colour = QColorDialog::getColor(current.isValid() ? current : Qt::white, this,
@@ -140,9 +167,100 @@ AdjustPanel::AdjustPanel(QWidget *parent)
     maskLayout->addLayout(thresholdRow);
     maskLayout->addWidget(m_reverse);
 
+    // Edge
+    m_refine->setObjectName(QStringLiteral("refine"));
+    m_refine->setText(tr("Edge refinement"));
+    m_refine->setToolTip(tr("Make the edge follow the photo's own edges at full resolution: "
+                            "hair, fur and other fine detail."));
+    m_refine->setChecked(true);
+    m_refineStrength->setObjectName(QStringLiteral("refineStrength"));
+    m_refineStrength->setRange(0, 100);
+    m_refineStrength->setPageStep(10);
+    m_refineStrength->setValue(100);
+    m_refineStrength->setToolTip(tr("How far the edge may move to follow the photo."));
+    m_refineStrengthValue->setObjectName(QStringLiteral("refineStrengthValue"));
+    m_refineStrengthValue->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    m_refineStrengthValue->setMinimumWidth(m_thresholdValue->minimumWidth());
+    m_cleanColours->setObjectName(QStringLiteral("cleanColours"));
+    m_cleanColours->setText(tr("Colour clean-up"));
+    m_cleanColours->setToolTip(
+        tr("Remove the old background's colour from semi-transparent edges."));
+    m_cleanColours->setChecked(true);
+    m_feather->setToolTip(tr("Soften the edge over about this many pixels of the photo."));
+    m_shiftEdge->setToolTip(tr("Grow (+) or shrink (−) the subject by this many pixels of the "
+                               "photo."));
+
+    auto *strengthRow = new QHBoxLayout;
+    strengthRow->addSpacing(20);
+    strengthRow->addWidget(m_refineStrength, 1);
+    strengthRow->addWidget(m_refineStrengthValue);
+
+    auto *featherLabel = new QLabel(tr("Feather:"), this);
+    featherLabel->setBuddy(m_feather);
+    auto *shiftLabel = new QLabel(tr("Shift edge:"), this);
+    shiftLabel->setBuddy(m_shiftEdge);
+    auto *edgeGrid = new QGridLayout;
+    edgeGrid->setColumnStretch(1, 1);
+    edgeGrid->addWidget(featherLabel, 0, 0);
+    edgeGrid->addWidget(m_feather, 0, 1, Qt::AlignLeft);
+    edgeGrid->addWidget(shiftLabel, 1, 0);
+    edgeGrid->addWidget(m_shiftEdge, 1, 1, Qt::AlignLeft);
+
+    auto *edgeBox = new QGroupBox(tr("Edge"), this);
+    auto *edgeLayout = new QVBoxLayout(edgeBox);
+    edgeLayout->addWidget(m_refine);
+    edgeLayout->addLayout(strengthRow);
+    edgeLayout->addWidget(m_cleanColours);
+    edgeLayout->addLayout(edgeGrid);
+
+    // Crop
+    m_crop->setObjectName(QStringLiteral("crop"));
+    m_crop->setText(tr("Crop to subject"));
+    m_crop->setToolTip(tr("Cut the result down to the subject, with a margin around it."));
+    m_marginLabel->setText(tr("Margin:"));
+    m_marginLabel->setBuddy(m_margin);
+    m_margin->setToolTip(tr("Space left around the subject, in pixels of the photo."));
+    m_canvas->setObjectName(QStringLiteral("canvas"));
+    m_canvas->addItem(tr("Original size"), int(Framing::Canvas::None));
+    m_canvas->addItem(tr("Square"), int(Framing::Canvas::Square));
+    m_canvas->addItem(tr("Custom…"), int(Framing::Canvas::Size));
+    m_canvas->setToolTip(tr("Place the subject on a square, or on a canvas of exactly the size "
+                            "you give. A canvas always crops to the subject first."));
+    // One "px" for the pair: two suffixes would make the row wider than the panel.
+    m_canvasWidth->setSuffix(QString());
+    m_canvasWidth->setValue(kDefaultCanvasSide);
+    m_canvasWidth->setToolTip(tr("Canvas width in pixels"));
+    m_canvasHeight->setSuffix(QString());
+    m_canvasHeight->setValue(kDefaultCanvasSide);
+    m_canvasHeight->setToolTip(tr("Canvas height in pixels"));
+    m_canvasSize->setObjectName(QStringLiteral("canvasSize"));
+    auto *sizeRow = new QHBoxLayout(m_canvasSize);
+    sizeRow->setContentsMargins(0, 0, 0, 0);
+    sizeRow->addWidget(m_canvasWidth, 1);
+    sizeRow->addWidget(new QLabel(QStringLiteral("×"), m_canvasSize));
+    sizeRow->addWidget(m_canvasHeight, 1);
+    sizeRow->addWidget(new QLabel(tr("px"), m_canvasSize));
+
+    auto *canvasLabel = new QLabel(tr("Canvas:"), this);
+    canvasLabel->setBuddy(m_canvas);
+    auto *cropGrid = new QGridLayout;
+    cropGrid->setColumnMinimumWidth(0, 20);
+    cropGrid->setColumnStretch(2, 1);
+    cropGrid->addWidget(m_crop, 0, 0, 1, 3);
+    cropGrid->addWidget(m_marginLabel, 1, 1);
+    cropGrid->addWidget(m_margin, 1, 2, Qt::AlignLeft);
+    cropGrid->addWidget(canvasLabel, 2, 0, 1, 2);
+    cropGrid->addWidget(m_canvas, 2, 2);
+    cropGrid->addWidget(m_canvasSize, 3, 1, 1, 2);
+
+    auto *cropBox = new QGroupBox(tr("Crop"), this);
+    cropBox->setLayout(cropGrid);
+
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(outputBox);
     layout->addWidget(maskBox);
+    layout->addWidget(edgeBox);
+    layout->addWidget(cropBox);
     layout->addStretch(1);
 
     connect(m_choices, &QButtonGroup::idClicked, this, &AdjustPanel::choose);
@@ -157,9 +275,31 @@ AdjustPanel::AdjustPanel(QWidget *parent)
         emitChanged();
     });
     connect(m_reverse, &QCheckBox::toggled, this, &AdjustPanel::emitChanged);
+    for (QCheckBox *box : {m_refine, m_cleanColours})
+        connect(box, &QCheckBox::toggled, this, [this] {
+            showEdge();
+            emitChanged();
+        });
+    connect(m_refineStrength, &QSlider::valueChanged, this, [this] {
+        showEdge();
+        emitChanged();
+    });
+    connect(m_crop, &QCheckBox::toggled, this, [this](bool on) {
+        m_cropChosen = on;
+        showFraming();
+        emitChanged();
+    });
+    connect(m_canvas, &QComboBox::currentIndexChanged, this, [this] {
+        showFraming();
+        emitChanged();
+    });
+    for (QSpinBox *box : {m_feather, m_shiftEdge, m_margin, m_canvasWidth, m_canvasHeight})
+        connect(box, &QSpinBox::valueChanged, this, &AdjustPanel::emitChanged);
 
     showType();
     showThreshold();
+    showEdge();
+    showFraming();
 }
 
 MaskAdjust AdjustPanel::adjust() const
@@ -168,6 +308,22 @@ MaskAdjust AdjustPanel::adjust() const
     if (m_hardEdge->isChecked())
         result.threshold = m_threshold->value() / 100.0;
     result.reverse = m_reverse->isChecked();
+    result.refine = m_refine->isChecked();
+    result.refineStrength = m_refineStrength->value() / 100.0;
+    result.cleanColours = m_cleanColours->isChecked();
+    result.feather = m_feather->value();
+    result.shiftEdge = m_shiftEdge->value();
+    return result;
+}
+
+Framing AdjustPanel::framing() const
+{
+    Framing result;
+    result.crop = m_crop->isChecked();
+    result.margin = m_margin->value();
+    result.canvas = Framing::Canvas(m_canvas->currentData().toInt());
+    if (result.canvas == Framing::Canvas::Size)
+        result.canvasSize = cv::Size(m_canvasWidth->value(), m_canvasHeight->value());
     return result;
 }
 
@@ -187,11 +343,48 @@ void AdjustPanel::setAdjust(const MaskAdjust &adjust)
     const QSignalBlocker blockHardEdge(m_hardEdge);
     const QSignalBlocker blockThreshold(m_threshold);
     const QSignalBlocker blockReverse(m_reverse);
+    const QSignalBlocker blockRefine(m_refine);
+    const QSignalBlocker blockStrength(m_refineStrength);
+    const QSignalBlocker blockClean(m_cleanColours);
+    const QSignalBlocker blockFeather(m_feather);
+    const QSignalBlocker blockShift(m_shiftEdge);
     m_hardEdge->setChecked(adjust.threshold.has_value());
     if (adjust.threshold)
         m_threshold->setValue(int(std::lround(std::clamp(*adjust.threshold, 0.0, 1.0) * 100)));
     m_reverse->setChecked(adjust.reverse);
+    m_refine->setChecked(adjust.refine);
+    m_refineStrength->setValue(int(std::lround(std::clamp(adjust.refineStrength, 0.0, 1.0) * 100)));
+    m_cleanColours->setChecked(adjust.cleanColours);
+    m_feather->setValue(adjust.feather); // clamped to the box's range
+    m_shiftEdge->setValue(adjust.shiftEdge);
     showThreshold();
+    showEdge();
+}
+
+void AdjustPanel::setFraming(const Framing &framing)
+{
+    const QSignalBlocker blockCrop(m_crop);
+    const QSignalBlocker blockMargin(m_margin);
+    const QSignalBlocker blockCanvas(m_canvas);
+    const QSignalBlocker blockWidth(m_canvasWidth);
+    const QSignalBlocker blockHeight(m_canvasHeight);
+    m_cropChosen = framing.crop;
+    m_crop->setChecked(framing.crop);
+    // A canvas without crop frames the bare subject box: the same as a crop with no margin.
+    m_margin->setValue(framing.crop ? int(std::lround(framing.margin)) : 0);
+    m_canvas->setCurrentIndex(std::max(0, m_canvas->findData(int(framing.canvas))));
+    if (framing.canvas == Framing::Canvas::Size) {
+        m_canvasWidth->setValue(framing.canvasSize.width);
+        m_canvasHeight->setValue(framing.canvasSize.height);
+    }
+    showFraming();
+}
+
+void AdjustPanel::setAdjustments(const Adjustments &adjustments)
+{
+    setOutputType(adjustments.type);
+    setAdjust(adjustments.adjust);
+    setFraming(adjustments.framing);
 }
 
 void AdjustPanel::setColourPicker(ColourPicker picker)
@@ -335,9 +528,32 @@ void AdjustPanel::showThreshold()
     m_thresholdValue->setText(tr("%1%").arg(m_threshold->value()));
 }
 
+void AdjustPanel::showEdge()
+{
+    const bool on = m_refine->isChecked();
+    m_refineStrength->setEnabled(on);
+    m_refineStrengthValue->setEnabled(on);
+    m_refineStrengthValue->setText(tr("%1%").arg(m_refineStrength->value()));
+}
+
+void AdjustPanel::showFraming()
+{
+    // A canvas always crops to the subject first: the box says so, and the margin applies.
+    const bool canvas = Framing::Canvas(m_canvas->currentData().toInt()) != Framing::Canvas::None;
+    {
+        const QSignalBlocker blockCrop(m_crop);
+        m_crop->setChecked(canvas || m_cropChosen);
+    }
+    m_crop->setEnabled(!canvas);
+    m_marginLabel->setEnabled(m_crop->isChecked());
+    m_margin->setEnabled(m_crop->isChecked());
+    m_canvasSize->setVisible(Framing::Canvas(m_canvas->currentData().toInt()) ==
+                             Framing::Canvas::Size);
+}
+
 void AdjustPanel::emitChanged()
 {
-    Q_EMIT changed(m_type, adjust());
+    Q_EMIT changed(adjustments());
 }
 
 } // namespace clearcut::ui

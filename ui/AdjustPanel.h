@@ -1,11 +1,14 @@
 #pragma once
 
 // The side panel that shapes the result: what to put behind the subject (or the mask itself), a
-// hard edge at a chosen threshold, and keeping the background instead of the subject. Every
-// change applies at once; there is no Apply button.
+// hard edge at a chosen threshold, keeping the background instead of the subject, how the edge is
+// refined, cleaned, softened and moved, and how the result is framed (cropped to the subject, on
+// a canvas). Every change applies at once; there is no Apply button.
 
+#include "engine/Framing.h"
 #include "engine/MaskRefiner.h"
 #include "engine/OutputType.h"
+#include "engine/PhotoExport.h"
 
 #include <QColor>
 #include <QWidget>
@@ -15,8 +18,10 @@
 
 class QButtonGroup;
 class QCheckBox;
+class QComboBox;
 class QLabel;
 class QSlider;
+class QSpinBox;
 class QToolButton;
 
 namespace clearcut::ui {
@@ -36,17 +41,25 @@ public:
 
     OutputType outputType() const { return m_type; }
     MaskAdjust adjust() const;
+    // Margins in pixels (never percent); a canvas always crops to the subject first.
+    Framing framing() const;
+    Adjustments adjustments() const { return {m_type, adjust(), framing()}; }
 
-    // Neither emits changed().
+    // None emits changed().
     void setOutputType(const OutputType &type);
     void setAdjust(const MaskAdjust &adjust);
+    // A percent margin is shown as that many pixels: the panel has no percent margins.
+    void setFraming(const Framing &framing);
+    void setAdjustments(const Adjustments &adjustments);
 
     void setColourPicker(ColourPicker picker);
     void setImagePicker(ImagePicker picker);
 
 Q_SIGNALS:
-    // On every change the user makes; while the threshold slider is dragged, on every step.
-    void changed(const clearcut::OutputType &type, const clearcut::MaskAdjust &adjust);
+    // On every change the user makes, with everything the panel shows; while a slider is dragged,
+    // on every step (the receiver drops work made stale by a newer step). A number typed into a
+    // spin box counts once it is entered, not on every key.
+    void changed(const clearcut::Adjustments &adjustments);
 
 private:
     enum Choice
@@ -67,6 +80,8 @@ private:
     void apply(const OutputType &type);
     void showType();
     void showThreshold();
+    void showEdge();
+    void showFraming();
     void emitChanged();
 
     OutputType m_type;
@@ -82,6 +97,20 @@ private:
     QSlider *m_threshold;
     QLabel *m_thresholdValue;
     QCheckBox *m_reverse;
+    QCheckBox *m_refine;
+    QSlider *m_refineStrength;
+    QLabel *m_refineStrengthValue;
+    QCheckBox *m_cleanColours;
+    QSpinBox *m_feather;
+    QSpinBox *m_shiftEdge;
+    QCheckBox *m_crop;
+    bool m_cropChosen = false; // the user's crop choice, shown again when the canvas is removed
+    QLabel *m_marginLabel;
+    QSpinBox *m_margin;
+    QComboBox *m_canvas;
+    QWidget *m_canvasSize;
+    QSpinBox *m_canvasWidth;
+    QSpinBox *m_canvasHeight;
 };
 
 } // namespace clearcut::ui

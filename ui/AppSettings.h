@@ -1,11 +1,13 @@
 #pragma once
 
 // What the app remembers between runs: the model and how to run it, where and how results are
-// saved, and the last output type and mask adjustment. Stored with QSettings under readable keys
-// so a hand-edited file still makes sense; anything unreadable falls back to its default.
+// saved, and the last output type, mask adjustment and framing. Stored with QSettings under
+// readable keys so a hand-edited file still makes sense; anything unreadable falls back to its
+// default.
 
 #include "Theme.h"
 
+#include "engine/Framing.h"
 #include "engine/MaskRefiner.h"
 #include "engine/OutputType.h"
 #include "engine/Types.h"
@@ -28,6 +30,7 @@ struct AppSettings
     QString outputFolder;                         // empty: the photo's own folder
     OutputType outputType;                        // stored as OutputType::toString()
     MaskAdjust adjust;
+    Framing framing;
     Theme theme = defaultTheme();
 
     // Missing or unreadable keys give their defaults; never throws.
@@ -40,8 +43,15 @@ struct AppSettings
     static const QStringList &outputFormats();
 };
 
+// A mask adjustment and a framing under `prefix` ("adjust/" for the window's, "batch/" for the
+// batch dialog's). Missing or unreadable keys give their defaults.
+MaskAdjust loadMaskAdjust(QSettings &settings, const QString &prefix);
+void saveMaskAdjust(QSettings &settings, const QString &prefix, const MaskAdjust &adjust);
+Framing loadFraming(QSettings &settings, const QString &prefix);
+void saveFraming(QSettings &settings, const QString &prefix, const Framing &framing);
+
 // The app's settings: organisation and application "ClearCut", INI format
-// (~/.config/ClearCut/ClearCut.conf on Linux).
+// (~/.config/ClearCut/ClearCut.ini on Linux).
 std::unique_ptr<QSettings> openSettings();
 
 } // namespace clearcut::ui

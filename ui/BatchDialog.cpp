@@ -47,8 +47,7 @@ namespace {
 const QString kFormat = QStringLiteral("batch/format");
 const QString kQuality = QStringLiteral("batch/quality");
 const QString kType = QStringLiteral("batch/type");
-const QString kThreshold = QStringLiteral("batch/threshold");
-const QString kReverse = QStringLiteral("batch/reverse");
+const QString kAdjustPrefix = QStringLiteral("batch/"); // threshold, reverse, refine, crop, ...
 const QString kResize = QStringLiteral("batch/resizeLongest");
 const QString kPattern = QStringLiteral("batch/namePattern");
 const QString kDestination = QStringLiteral("batch/destination");
@@ -568,6 +567,7 @@ BatchOptions BatchDialog::options() const
     result.quality = m_quality->value();
     result.type = m_adjust->outputType();
     result.adjust = m_adjust->adjust();
+    result.framing = m_adjust->framing();
     result.segment = m_segment;
     result.resizeLongest = m_resize->value();
     const QString pattern = m_pattern->text().trimmed();
@@ -992,8 +992,7 @@ void BatchDialog::updateStart()
 
 void BatchDialog::startFrom(const Adjustments &adjustments)
 {
-    m_adjust->setOutputType(adjustments.type);
-    m_adjust->setAdjust(adjustments.adjust);
+    m_adjust->setAdjustments(adjustments);
 }
 
 void BatchDialog::loadSettings()
@@ -1021,19 +1020,14 @@ void BatchDialog::loadSettings()
             m_collision->setCurrentIndex(m_collision->findData(int(policy)));
 
     // Until a batch has run, the main window's choice of output is the best guess.
-    OutputType type = app.outputType;
-    MaskAdjust adjust = app.adjust;
+    Adjustments adjustments{app.outputType, app.adjust, app.framing};
     if (settings->contains(kType)) {
         if (const auto stored = OutputType::parse(settings->value(kType).toString()))
-            type = *stored;
-        adjust = MaskAdjust();
-        const double threshold = settings->value(kThreshold).toDouble(&ok);
-        if (ok && std::isfinite(threshold) && threshold >= 0.0 && threshold <= 1.0)
-            adjust.threshold = threshold;
-        adjust.reverse = settings->value(kReverse, false).toBool();
+            adjustments.type = *stored;
+        adjustments.adjust = loadMaskAdjust(*settings, kAdjustPrefix);
+        adjustments.framing = loadFraming(*settings, kAdjustPrefix);
     }
-    m_adjust->setOutputType(type);
-    m_adjust->setAdjust(adjust);
+    m_adjust->setAdjustments(adjustments);
 
     if (!restoreGeometry(settings->value(kGeometry).toByteArray()))
         resize(800, 660);
@@ -1054,12 +1048,8 @@ void BatchDialog::saveSettings() const
     settings->setValue(kCollision,
                        collisionKey(CollisionPolicy(m_collision->currentData().toInt())));
     settings->setValue(kType, m_adjust->outputType().toString());
-    const MaskAdjust adjust = m_adjust->adjust();
-    if (adjust.threshold)
-        settings->setValue(kThreshold, *adjust.threshold);
-    else
-        settings->remove(kThreshold);
-    settings->setValue(kReverse, adjust.reverse);
+    saveMaskAdjust(*settings, kAdjustPrefix, m_adjust->adjust());
+    saveFraming(*settings, kAdjustPrefix, m_adjust->framing());
     settings->setValue(kGeometry, saveGeometry());
 }
 

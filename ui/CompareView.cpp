@@ -85,6 +85,7 @@ void CompareView::setOriginal(const QImage &original, const QSize &fullSize)
     }
     m_original.set(original);
     m_result.set({});
+    m_cropFrame = QRectF();
     m_fullSize = fullSize.isEmpty() ? original.size() : fullSize;
     m_drag = Drag::None;
     zoomToFit();
@@ -105,10 +106,19 @@ void CompareView::setResult(const QImage &result)
     update();
 }
 
+void CompareView::setCropFrame(const QRectF &frame)
+{
+    if (frame == m_cropFrame)
+        return;
+    m_cropFrame = frame;
+    update();
+}
+
 void CompareView::clear()
 {
     m_original.set({});
     m_result.set({});
+    m_cropFrame = QRectF();
     m_fullSize = {};
     m_drag = Drag::None;
     m_hover = Hover::None;
@@ -429,6 +439,12 @@ void CompareView::paintEvent(QPaintEvent *event)
             }
             paintLayer(painter, m_result, image, right, dpr, smooth);
         }
+        // On the result's side of the divider, also past the image: a canvas that pads shows
+        // how far it reaches.
+        QRectF side = QRectF(event->rect());
+        if (showOriginal)
+            side.setLeft(std::max(side.left(), split));
+        paintCropFrame(painter, image, side);
     }
     if (isSplit())
         paintDivider(painter, visible, dividerX(image));
@@ -448,6 +464,40 @@ void CompareView::paintLayer(QPainter &painter, const Layer &layer, const QRectF
                         target.width() * sx, target.height() * sy);
     painter.setRenderHint(QPainter::SmoothPixmapTransform, smooth);
     painter.drawImage(target, level, source);
+}
+
+void CompareView::paintCropFrame(QPainter &painter, const QRectF &image, const QRectF &target)
+{
+    if (m_cropFrame.isNull() || target.width() <= 0.0)
+        return;
+    const double scale = image.width() / m_result.image().width();
+    const QRectF frame(image.topLeft() + m_cropFrame.topLeft() * scale, m_cropFrame.size() * scale);
+    painter.save();
+    painter.setClipRect(target);
+    QPainterPath photoArea;
+    photoArea.addRect(image);
+    QPainterPath frameArea;
+    frameArea.addRect(frame);
+    // What the crop leaves out, dimmed.
+    painter.fillPath(photoArea.subtracted(frameArea), QColor(0, 0, 0, 140));
+    // What the framing adds past the photo (a canvas's padding): transparent in a cut-out, so
+    // the checkerboard; a light veil on the other outputs.
+    const QPainterPath padding = frameArea.subtracted(photoArea);
+    if (!padding.isEmpty()) {
+        painter.setBrushOrigin(image.topLeft());
+        const double dpr = painter.device()->devicePixelRatioF();
+        if (m_result.image().hasAlphaChannel())
+            painter.fillPath(padding, checkerBrush(dpr));
+        else
+            painter.fillPath(padding, QColor(255, 255, 255, 40));
+    }
+    // A light line with a dark edge, like the divider, reads on any photo.
+    painter.setBrush(Qt::NoBrush);
+    painter.setPen(QPen(QColor(0, 0, 0, 90), 3.0));
+    painter.drawRect(frame);
+    painter.setPen(QPen(QColor(255, 255, 255, 230), 1.0));
+    painter.drawRect(frame);
+    painter.restore();
 }
 
 void CompareView::paintDivider(QPainter &painter, const QRectF &visible, double x) const

@@ -8,6 +8,7 @@
 #include <QImage>
 #include <QPixmap>
 #include <QPointF>
+#include <QRectF>
 #include <QWidget>
 
 #include <vector>
@@ -41,6 +42,11 @@ public:
     // A sharper copy of the same photo (the preview replaced once the photo is read): zoom, pan,
     // divider and result are unchanged.
     void sharpenOriginal(const QImage &original);
+    // Where the result would be cropped, in the result image's pixels (it may reach past them):
+    // the result side darkens what lies outside and outlines it. A null rectangle shows none;
+    // setOriginal() and clear() remove it, setResult() keeps it (the caller sets the two together).
+    void setCropFrame(const QRectF &frame);
+    QRectF cropFrame() const { return m_cropFrame; }
     bool hasOriginal() const;
     bool hasResult() const;
     QSize fullSize() const;
@@ -143,11 +149,13 @@ private:
     void paintPlaceholder(QPainter &painter);
     void paintLayer(QPainter &painter, const Layer &layer, const QRectF &image,
                     const QRectF &target, double dpr, bool smooth) const;
+    void paintCropFrame(QPainter &painter, const QRectF &image, const QRectF &target);
     void paintDivider(QPainter &painter, const QRectF &visible, double x) const;
     void paintLabels(QPainter &painter, const QRectF &visible, double split) const;
 
     Layer m_original;
     Layer m_result;
+    QRectF m_cropFrame; // in m_result's pixels
     QSize m_fullSize;
     QString m_placeholder;
     Mode m_mode = Mode::Split;

@@ -34,6 +34,8 @@
 #include <QMenuBar>
 #include <QMimeData>
 #include <QPainter>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSplitter>
 #include <QStandardPaths>
@@ -181,9 +183,11 @@ MainWindow::MainWindow(Engine *engine, PhotoSession *session, QWidget *parent)
             resize(1200, 800);
     }
     m_session->setQuality(m_settings.quality);
-    m_session->setAdjustments(m_settings.outputType, m_settings.adjust);
-    m_adjust->setOutputType(m_settings.outputType);
-    m_adjust->setAdjust(m_settings.adjust);
+    // As the panel shows them (its ranges hold hand-edited values in bounds), so what the photos
+    // get is what the panel says.
+    m_adjust->setAdjustments({m_settings.outputType, m_settings.adjust, m_settings.framing});
+    rememberAdjustments(m_adjust->adjustments());
+    m_session->setAdjustments(m_adjust->adjustments());
 
     createActions();
     createLayout();
@@ -252,13 +256,11 @@ MainWindow::MainWindow(Engine *engine, PhotoSession *session, QWidget *parent)
                                  m_session->photo(id)->displayResult);
     });
     connect(m_list, &QListWidget::currentItemChanged, this, &MainWindow::showCurrent);
-    connect(m_adjust, &AdjustPanel::changed, this,
-            [this](const OutputType &type, const MaskAdjust &adjust) {
-                m_session->setAdjustments(type, adjust);
-                m_dragOut->setSource({}, {});
-                m_settings.outputType = type;
-                m_settings.adjust = adjust;
-            });
+    connect(m_adjust, &AdjustPanel::changed, this, [this](const Adjustments &adjustments) {
+        m_session->setAdjustments(adjustments);
+        m_dragOut->setSource({}, {});
+        rememberAdjustments(adjustments);
+    });
     m_view->installEventFilter(this);
     updateActions();
 }
@@ -426,10 +428,18 @@ void MainWindow::createLayout()
     m_view->setPlaceholderText(
         tr("Drop photos or folders here\nor open them with Ctrl+O, or paste with Ctrl+V"));
 
+    // The panel scrolls rather than making the window taller than a small screen.
     auto *side = new QWidget(this);
+    auto *adjustScroll = new QScrollArea(side);
+    adjustScroll->setObjectName(QStringLiteral("adjustScroll"));
+    adjustScroll->setWidget(m_adjust);
+    adjustScroll->setWidgetResizable(true);
+    adjustScroll->setFrameShape(QFrame::NoFrame);
+    adjustScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    adjustScroll->setMinimumWidth(m_adjust->minimumSizeHint().width() +
+                                  adjustScroll->verticalScrollBar()->sizeHint().width());
     auto *sideLayout = new QVBoxLayout(side);
-    sideLayout->addWidget(m_adjust);
-    sideLayout->addStretch(1);
+    sideLayout->addWidget(adjustScroll, 1);
     sideLayout->addWidget(m_dragOut, 0, Qt::AlignHCenter);
 
     auto *centre = new QWidget(this);
@@ -736,6 +746,7 @@ void MainWindow::showPreferences()
     m_settings = dialog.settings();
     m_settings.outputType = before.outputType;
     m_settings.adjust = before.adjust;
+    m_settings.framing = before.framing;
     m_settings.save(*openSettings());
     if (m_settings.theme != before.theme)
         applyTheme(m_settings.theme);
@@ -901,8 +912,38 @@ void MainWindow::onResultChanged(quint64 id)
 {
     if (id != currentId())
         return;
-    m_view->setResult(m_session->photo(id)->displayResult);
+    showResult(id);
     updateActions();
+}
+
+void MainWindow::showResult(quint64 id)
+{
+    const PhotoSession::Photo &photo = *m_session->photo(id);
+    m_view->setResult(photo.displayResult);
+    m_view->setCropFrame(photo.displayCrop);
+    showFramingMessage(photo.framingError.isEmpty()
+                           ? QString()
+                           : tr("%1: %2").arg(photo.name, photo.framingError));
+}
+
+void MainWindow::showFramingMessage(const QString &message)
+{
+    // A framing that cannot be made (nothing to crop to) says why until it can, or until another
+    // photo is shown; a newer message replaces it.
+    if (message == m_framingMessage)
+        return;
+    if (!m_framingMessage.isEmpty() && statusBar()->currentMessage() == m_framingMessage)
+        statusBar()->clearMessage();
+    m_framingMessage = message;
+    if (!message.isEmpty())
+        statusBar()->showMessage(message);
+}
+
+void MainWindow::rememberAdjustments(const Adjustments &adjustments)
+{
+    m_settings.outputType = adjustments.type;
+    m_settings.adjust = adjustments.adjust;
+    m_settings.framing = adjustments.framing;
 }
 
 void MainWindow::showCurrent()
@@ -919,18 +960,18 @@ void MainWindow::showCurrent()
     if (photo) {
         // The panel shows this photo's own adjustments.
         const Adjustments adjustments = m_session->adjustments(id);
-        m_adjust->setOutputType(adjustments.type);
-        m_adjust->setAdjust(adjustments.adjust);
-        m_settings.outputType = adjustments.type;
-        m_settings.adjust = adjustments.adjust;
+        m_adjust->setAdjustments(adjustments);
+        rememberAdjustments(adjustments);
     }
     if (!photo || photo->displayOriginal.isNull()) {
         m_view->clear();
     } else {
         m_view->setOriginal(photo->displayOriginal, photo->fullSize);
         if (!photo->displayResult.isNull())
-            m_view->setResult(photo->displayResult);
+            showResult(id);
     }
+    if (!photo || photo->displayResult.isNull())
+        showFramingMessage({});
     setWindowTitle(photo ? tr("%1 — ClearCut").arg(photo->name) : tr("ClearCut"));
     updateZoomLabel();
     m_dragOut->setSource(photo ? photo->exportFile : QString(),

@@ -28,6 +28,7 @@ class QToolButton;
 namespace clearcut {
 class Engine;
 class PhotoScan;
+struct Adjustments;
 } // namespace clearcut
 
 namespace clearcut::ui {
@@ -112,6 +113,9 @@ private:
     void updateProgress();
     void onPhotoChanged(quint64 id);
     void onResultChanged(quint64 id);
+    void showResult(quint64 id);
+    void showFramingMessage(const QString &message);
+    void rememberAdjustments(const Adjustments &adjustments);
     void showCurrent();
     void updateActions();
     QListWidgetItem *itemFor(quint64 id) const;
@@ -151,6 +155,7 @@ private:
     QThread *m_cudaCheck = nullptr;
     QPointer<PreferencesDialog> m_preferences; // while it is open
     QString m_lastMessage;
+    QString m_framingMessage; // in the status bar while the current photo's framing cannot be made
     bool m_dropHighlight = false;
     bool m_selectNextAdded = false; // new and pasted photos are selected
     bool m_painted = false;

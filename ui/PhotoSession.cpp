@@ -4,6 +4,7 @@
 
 #include "engine/Compositor.h"
 #include "engine/Engine.h"
+#include "engine/Framing.h"
 #include "engine/ImageIO.h"
 #include "engine/PhotoExport.h"
 #include "engine/PoolThreads.h"
@@ -15,6 +16,8 @@
 #include <QSet>
 
 #include <opencv2/core.hpp>
+
+#include <cmath>
 
 #if defined(Q_OS_UNIX)
 #include <cerrno>
@@ -40,6 +43,26 @@ cv::Mat displayComposite(const cv::Mat &bgr, const cv::Mat &mask, const OutputTy
     bgra.create(bgr.size(), CV_8UC4);
     cv::mixChannels(channels, 2, &bgra, 1, fromTo, 4);
     return bgra;
+}
+
+// The pixel settings (feather, shift edge, crop margin) are meant at the photo's size; the view's
+// copy is `scale` times that, so they shrink with it. A setting that is on stays on (at least
+// 1 px), so the view never hides that it is.
+int scaledPixels(int pixels, double scale)
+{
+    if (pixels == 0)
+        return 0;
+    const int scaled = int(std::lround(pixels * scale));
+    return scaled != 0 ? scaled : (pixels > 0 ? 1 : -1);
+}
+
+Adjustments atDisplayScale(Adjustments adjustments, double scale)
+{
+    adjustments.adjust.feather = scaledPixels(adjustments.adjust.feather, scale);
+    adjustments.adjust.shiftEdge = scaledPixels(adjustments.adjust.shiftEdge, scale);
+    if (!adjustments.framing.marginPercent)
+        adjustments.framing.margin *= scale;
+    return adjustments;
 }
 
 // The drag-out files live in <temp>/ClearCut-drag-<pid>-XXXXXX: removed with the session, and by
@@ -236,6 +259,8 @@ void PhotoSession::showPreviewOf(Item &entry)
         return;
     entry.photo.displayOriginal = toDisplayImage(entry.preview);
     entry.photo.displayResult = QImage();
+    entry.photo.displayCrop = QRectF();
+    entry.photo.framingError.clear();
     entry.shownAdjust = entry.shownMask = 0;
     recomposite(entry.photo.id);
 }
@@ -302,6 +327,8 @@ void PhotoSession::setCurrent(quint64 id)
         previous->display.release();
         previous->photo.displayOriginal = QImage();
         previous->photo.displayResult = QImage();
+        previous->photo.displayCrop = QRectF();
+        previous->photo.framingError.clear();
         previous->shownAdjust = previous->shownMask = 0;
     }
     m_current = id;
@@ -318,9 +345,9 @@ Adjustments PhotoSession::adjustments(quint64 id) const
     return entry ? entry->adjustments : m_defaults;
 }
 
-void PhotoSession::setAdjustments(const OutputType &type, const MaskAdjust &adjust)
+void PhotoSession::setAdjustments(const Adjustments &adjustments)
 {
-    m_defaults = {type, adjust};
+    m_defaults = adjustments;
     if (Item *entry = item(m_current); entry && entry->adjustments != m_defaults) {
         m_adjustedSinceExport = true;
         assignAdjustments(*entry, m_defaults);
@@ -394,17 +421,32 @@ void PhotoSession::recomposite(quint64 id)
         m_background.bgr && adjustments.type.kind == OutputType::Kind::BackgroundImage
             ? *m_background.bgr
             : cv::Mat();
+    const QSize fullSize = entry->photo.fullSize;
+    const double scale = fullSize.width() > 0 ? double(source.cols) / fullSize.width() : 1.0;
+    const quint64 request = ++m_compositeRequest;
     constexpr int kBeforeOtherJobs = 1;
     m_pool.start(
         [this, id, adjustGeneration, maskGeneration, fromDisplay, source, mask = entry->lowResMask,
-         adjustments, background] {
-            const cv::Mat full = MaskRefiner::adjusted(
-                MaskRefiner::toFullResolution(mask, source.size()), adjustments.adjust);
+         adjustments = atDisplayScale(adjustments, scale), background, request] {
+            if (request != m_compositeRequest.load())
+                return; // a newer one is queued: its result would replace this one's anyway
+            const cv::Mat full = MaskRefiner::finished(source, mask, adjustments.adjust);
             const QImage result =
                 toDisplayImage(displayComposite(source, full, adjustments.type, background));
+            // The view is never cropped (before and after must stay aligned): it shows where
+            // the framing would cut instead.
+            QRectF crop;
+            QString framingError;
+            if (!adjustments.framing.isNoOp()) {
+                if (const auto plan =
+                        Framer::plan(source.size(), full, adjustments.framing, &framingError))
+                    crop = QRectF(plan->source.x, plan->source.y, plan->source.width,
+                                  plan->source.height);
+            }
             QMetaObject::invokeMethod(
                 this,
-                [this, id, adjustGeneration, maskGeneration, fromDisplay, result] {
+                [this, id, adjustGeneration, maskGeneration, fromDisplay, result, crop,
+                 framingError] {
                     Item *entry = item(id);
                     // The latest request wins: a result made for older adjustments, an older
                     // mask or the other picture is dropped.
@@ -413,6 +455,8 @@ void PhotoSession::recomposite(quint64 id)
                         fromDisplay != !entry->display.empty() || result.isNull())
                         return;
                     entry->photo.displayResult = result;
+                    entry->photo.displayCrop = crop;
+                    entry->photo.framingError = framingError;
                     entry->shownAdjust = adjustGeneration;
                     entry->shownMask = maskGeneration;
                     entry->shownFromDisplay = fromDisplay;

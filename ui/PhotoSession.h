@@ -15,10 +15,12 @@
 #include <QHash>
 #include <QImage>
 #include <QObject>
+#include <QRectF>
 #include <QTemporaryDir>
 #include <QThreadPool>
 #include <QTimer>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -56,7 +58,11 @@ public:
         // The current photo only (the others keep a small preview, and their mask):
         QImage displayOriginal; // longest side <= kDisplaySide, a preview until the photo is read
         QImage displayResult;   // its adjustments, at the display original's size
-        QString exportFile;     // full-resolution PNG of the current result, for dragging out
+        // Where the framing would cut the result, in displayResult's pixels (it may reach past
+        // them, where the framing pads); null when the framing is a no-op or cannot be made.
+        QRectF displayCrop;
+        QString framingError; // why it cannot (a mask with no subject); else empty
+        QString exportFile;   // full-resolution PNG of the current result, for dragging out
     };
 
     // The longest side of the copies the view paints (24 MP photos are never painted directly),
@@ -89,7 +95,7 @@ public:
 
     // Each photo has its own adjustments. Changing them changes the current photo's; photos
     // added later start from the latest ones.
-    void setAdjustments(const OutputType &type, const MaskAdjust &adjust);
+    void setAdjustments(const Adjustments &adjustments);
     Adjustments adjustments(quint64 id) const;
     // Copies the current photo's adjustments to these photos.
     void applyAdjustmentsTo(const QList<quint64> &ids);
@@ -160,6 +166,9 @@ private:
     QTemporaryDir m_exportDir;
     QTimer m_exportTimer; // the drag-out file is rendered once the adjustments settle
     bool m_adjustedSinceExport = false;
+    // The latest re-composite asked for: one still queued behind a newer one is skipped, so a
+    // slider dragged over 50 steps does not leave 50 refinements to run.
+    std::atomic<quint64> m_compositeRequest{0};
     // Our own pool, so the destructor can wait for exactly our jobs (they call back into us).
     QThreadPool m_pool;
     QThreadPool m_searchPool;

@@ -247,6 +247,7 @@ void PreferencesDialog::restoreDefaults()
     AppSettings defaults;
     defaults.outputType = m_original.outputType;
     defaults.adjust = m_original.adjust;
+    defaults.framing = m_original.framing;
     fillFrom(defaults);
 }
 

@@ -498,6 +498,16 @@ void TestBatchDialog::settingsPersistIntoANewDialog()
         find<QCheckBox>(&dialog, "hardEdge")->setChecked(true);
         find<QSlider>(&dialog, "threshold")->setValue(70);
         find<QCheckBox>(&dialog, "reverse")->setChecked(true);
+        find<QCheckBox>(&dialog, "refine")->setChecked(false);
+        find<QCheckBox>(&dialog, "cleanColours")->setChecked(false);
+        find<QSpinBox>(&dialog, "feather")->setValue(4);
+        find<QSpinBox>(&dialog, "shiftEdge")->setValue(-3);
+        find<QCheckBox>(&dialog, "crop")->setChecked(true);
+        find<QSpinBox>(&dialog, "cropMargin")->setValue(25);
+        auto *canvas = find<QComboBox>(&dialog, "canvas");
+        canvas->setCurrentIndex(canvas->findData(int(Framing::Canvas::Size)));
+        find<QSpinBox>(&dialog, "canvasWidth")->setValue(900);
+        find<QSpinBox>(&dialog, "canvasHeight")->setValue(600);
     }
 
     BatchDialog dialog(engine(), {});
@@ -514,6 +524,14 @@ void TestBatchDialog::settingsPersistIntoANewDialog()
     QVERIFY(options.adjust.threshold.has_value());
     QCOMPARE(*options.adjust.threshold, 0.7);
     QCOMPARE(options.adjust.reverse, true);
+    QCOMPARE(options.adjust.refine, false);
+    QCOMPARE(options.adjust.cleanColours, false);
+    QCOMPARE(options.adjust.feather, 4);
+    QCOMPARE(options.adjust.shiftEdge, -3);
+    QVERIFY(options.framing.crop);
+    QCOMPARE(options.framing.margin, 25.0);
+    QCOMPARE(options.framing.canvas, Framing::Canvas::Size);
+    QCOMPARE(options.framing.canvasSize, cv::Size(900, 600));
 
     // WebP's two kinds are told apart.
     auto *format = find<QComboBox>(&dialog, "format");

@@ -134,6 +134,7 @@ private Q_SLOTS:
     void draggingAZoomedInImagePansIt();
     void doubleClickTogglesFitAndActualSize();
     void clearShowsThePlaceholder();
+    void theCropFrameDimsWhatTheCropLeavesOutOnTheResultSideOnly();
 };
 
 void TestCompareView::splitShowsOriginalLeftOfTheDividerAndResultRight()
@@ -483,6 +484,49 @@ void TestCompareView::displayImagesComeInTheViewsFormatsWithTheSameColours()
     QVERIFY(std::abs(cutOut.pixelColor(0, 1).green() - 255) <= 1);
     QCOMPARE(cutOut.pixelColor(0, 1).red(), 0);
     QCOMPARE(cutOut.pixelColor(0, 1).blue(), 0);
+}
+
+void TestCompareView::theCropFrameDimsWhatTheCropLeavesOutOnTheResultSideOnly()
+{
+    auto view = shownView(); // the 800 x 600 image fills the 400 x 300 view, the divider at 200
+    view->setOriginal(red(), {});
+    view->setResult(blue());
+    QVERIFY(view->cropFrame().isNull());
+    // In the result's pixels: (250, 50) to (350, 200) in the view.
+    view->setCropFrame(QRectF(500, 100, 200, 300));
+    const auto isDimBlue = [](QRgb c) {
+        return qBlue(c) > 60 && qBlue(c) < 160 && qRed(c) < 40 && qGreen(c) < 40;
+    };
+
+    QImage image = rendered(*view);
+    QVERIFY(isBlue(image.pixel(300, 120)));     // kept
+    QVERIFY(!isBlue(image.pixel(380, 280)));    // left out: dimmed
+    QVERIFY(isDimBlue(image.pixel(380, 280)));  // ... but still the result
+    QVERIFY(!isBlue(image.pixel(300, 230)));    // below the frame
+    QVERIFY(isRed(image.pixel(100, 280)));      // the original is never dimmed
+    QVERIFY(qRed(image.pixel(250, 120)) > 150); // the outline, light
+    QVERIFY(isBlue(image.pixel(253, 120)));
+
+    view->setMode(CompareView::Mode::ResultOnly);
+    image = rendered(*view);
+    QVERIFY(!isBlue(image.pixel(100, 280)));
+    QVERIFY(isBlue(image.pixel(300, 120)));
+    view->setMode(CompareView::Mode::Split);
+
+    // A new result keeps it (the caller sets both); a quick half-size one gives it in its pixels.
+    view->setResult(blue(QSize(400, 300)));
+    view->setCropFrame(QRectF(250, 50, 100, 150));
+    image = rendered(*view);
+    QVERIFY(isBlue(image.pixel(300, 120)));
+    QVERIFY(!isBlue(image.pixel(380, 280)));
+
+    view->setCropFrame(QRectF());
+    QVERIFY(isBlue(rendered(*view).pixel(380, 280)));
+
+    // A new photo has none.
+    view->setCropFrame(QRectF(500, 100, 200, 300));
+    view->setOriginal(red(), {});
+    QVERIFY(view->cropFrame().isNull());
 }
 
 QTEST_MAIN(TestCompareView)

@@ -130,6 +130,7 @@ private Q_SLOTS:
     void dropBeforeTheModelIsReadyIsProcessedAfterwards();
     void changingTheBackgroundRecompositesWithoutInference();
     void eachPhotoKeepsItsOwnAdjustmentsAndTheBatchStartsFromThem();
+    void theViewOutlinesTheCropWithoutCroppingAndSaysWhenThereIsNothingToCropTo();
     void loadFailureShowsRetryAndRetryRecovers();
     void recompositingA12MegapixelPhotoIsQuick();
     void toolbarIconsComeFromTheAppAndFollowTheTheme();
@@ -275,7 +276,7 @@ void TestMainWindow::changingTheBackgroundRecompositesWithoutInference()
     QVERIFY(panel);
     QSignalSpy resultChanged(session, &PhotoSession::resultChanged);
     panel->setOutputType(OutputType::colour(OutputType::kWhite));
-    Q_EMIT panel->changed(panel->outputType(), panel->adjust());
+    Q_EMIT panel->changed(panel->adjustments());
     QVERIFY(resultChanged.wait(5000));
     const QImage result = session->photo(id)->displayResult;
     const QColor background = result.pixelColor(result.width() * 3 / 4, result.height() / 2);
@@ -299,18 +300,28 @@ void TestMainWindow::eachPhotoKeepsItsOwnAdjustmentsAndTheBatchStartsFromThem()
     auto *panel = window.findChild<ui::AdjustPanel *>();
     QVERIFY(panel);
 
-    // Photo A on white with a hard edge; photo B keeps its own (the defaults).
+    // Photo A on white with a hard, feathered edge, cropped; photo B keeps its own (the
+    // defaults).
     list->setCurrentRow(0);
     MaskAdjust hard;
     hard.threshold = 0.5;
+    hard.feather = 3;
+    Framing cropped;
+    cropped.crop = true;
+    cropped.margin = 5;
     panel->setOutputType(OutputType::colour(OutputType::kWhite));
     panel->setAdjust(hard);
-    Q_EMIT panel->changed(panel->outputType(), panel->adjust());
+    panel->setFraming(cropped);
+    Q_EMIT panel->changed(panel->adjustments());
     QCOMPARE(session->adjustments(idA).type, OutputType::colour(OutputType::kWhite));
+    QVERIFY(session->adjustments(idA).framing == cropped);
     list->setCurrentRow(1);
     QCOMPARE(session->adjustments(idB).type.kind, OutputType::Kind::Rgba);
     QCOMPARE(panel->outputType().kind, OutputType::Kind::Rgba);
     QVERIFY(!panel->adjust().threshold);
+    QCOMPARE(panel->adjust().feather, 0);
+    QVERIFY(panel->framing().isNoOp());
+    QVERIFY(session->adjustments(idB).framing.isNoOp());
     QTRY_VERIFY(!session->photo(idB)->displayResult.isNull());
     const QImage cutOut = session->photo(idB)->displayResult;
     QCOMPARE(cutOut.pixelColor(cutOut.width() * 3 / 4, cutOut.height() / 2).alpha(), 0);
@@ -318,6 +329,8 @@ void TestMainWindow::eachPhotoKeepsItsOwnAdjustmentsAndTheBatchStartsFromThem()
     list->setCurrentRow(0);
     QCOMPARE(panel->outputType(), OutputType::colour(OutputType::kWhite));
     QCOMPARE(panel->adjust().threshold, std::optional<double>(0.5));
+    QCOMPARE(panel->adjust().feather, 3);
+    QVERIFY(panel->framing() == cropped);
 
     // Apply to all: B gets A's adjustments.
     QAction *applyAll = nullptr;
@@ -328,11 +341,13 @@ void TestMainWindow::eachPhotoKeepsItsOwnAdjustmentsAndTheBatchStartsFromThem()
     applyAll->trigger();
     QCOMPARE(session->adjustments(idB).type, OutputType::colour(OutputType::kWhite));
     QCOMPARE(session->adjustments(idB).adjust.threshold, std::optional<double>(0.5));
+    QCOMPARE(session->adjustments(idB).adjust.feather, 3);
+    QVERIFY(session->adjustments(idB).framing == cropped);
 
     // The batch dialog starts from the current photo's adjustments, not the last batch's.
     list->setCurrentRow(1);
     panel->setOutputType(OutputType::colour(OutputType::kGreen));
-    Q_EMIT panel->changed(panel->outputType(), panel->adjust());
+    Q_EMIT panel->changed(panel->adjustments());
     QAction *batch = actionWithShortcut(&window, QKeySequence(Qt::CTRL | Qt::Key_B));
     QVERIFY(batch);
     batch->trigger();
@@ -342,7 +357,68 @@ void TestMainWindow::eachPhotoKeepsItsOwnAdjustmentsAndTheBatchStartsFromThem()
     QVERIFY(batchPanel);
     QCOMPARE(batchPanel->outputType(), OutputType::colour(OutputType::kGreen));
     QCOMPARE(batchPanel->adjust().threshold, std::optional<double>(0.5));
+    QCOMPARE(batchPanel->adjust().feather, 3);
+    QVERIFY(dialog->options().framing == cropped);
+    QCOMPARE(dialog->options().adjust.feather, 3);
     dialog->close();
+}
+
+void TestMainWindow::theViewOutlinesTheCropWithoutCroppingAndSaysWhenThereIsNothingToCropTo()
+{
+    // 5120 x 1000: the view's copy is half the photo's size, so is the margin drawn in it.
+    const QString wide = writePhoto(m_dir.path(), QStringLiteral("wide.png"), 5120, 1000);
+    const QString empty = m_dir.filePath(QStringLiteral("all-blue.png"));
+    QVERIFY(ImageIO::writeImageAtomic(empty, cv::Mat(200, 320, CV_8UC3, cv::Scalar(255, 0, 0)))
+                .isEmpty());
+    LiveWindow live;
+    ui::MainWindow &window = live.window;
+    window.addFiles({wide, empty});
+    PhotoSession *session = window.session();
+    QTRY_VERIFY_WITH_TIMEOUT(session->ids().size() == 2 && allSettled(session), 60000);
+    const quint64 idWide = session->ids().at(0);
+    auto *panel = window.findChild<ui::AdjustPanel *>();
+    ui::CompareView *view = window.compareView();
+    window.photoList()->setCurrentRow(0);
+    QTRY_VERIFY_WITH_TIMEOUT(!session->photo(idWide)->displayResult.isNull() &&
+                                 session->photo(idWide)->displayResult.width() == 2560,
+                             30000);
+    QVERIFY(view->cropFrame().isNull());
+
+    Framing framing;
+    framing.crop = true;
+    framing.margin = 40;
+    panel->setFraming(framing);
+    Q_EMIT panel->changed(panel->adjustments());
+    QTRY_VERIFY_WITH_TIMEOUT(!view->cropFrame().isNull(), 30000);
+    // The red half (the subject) and 40 photo pixels around it, at the view's half size; the
+    // result itself is not cropped.
+    const QRectF frame = view->cropFrame();
+    QCOMPARE(frame.left(), -20.0);
+    QCOMPARE(frame.top(), -20.0);
+    QCOMPARE(frame.height(), 500.0 + 40.0);
+    QVERIFY2(qAbs(frame.width() - (1280.0 + 40.0)) <= 8.0,
+             qPrintable(QString::number(frame.width())));
+    QCOMPARE(session->photo(idWide)->displayResult.size(), QSize(2560, 500));
+    QCOMPARE(session->photo(idWide)->displayCrop, frame);
+
+    // A photo with no subject: no frame, and the status bar says why.
+    window.photoList()->setCurrentRow(1);
+    const quint64 idEmpty = session->ids().at(1);
+    panel->setFraming(framing);
+    Q_EMIT panel->changed(panel->adjustments());
+    QTRY_VERIFY_WITH_TIMEOUT(!session->photo(idEmpty)->framingError.isEmpty(), 30000);
+    QTRY_VERIFY(view->hasResult());
+    QVERIFY(view->cropFrame().isNull());
+    const QString message = window.statusBar()->currentMessage();
+    QVERIFY2(message.contains(QStringLiteral("all-blue.png")) &&
+                 message.contains(QStringLiteral("nothing to crop to")),
+             qPrintable(message));
+
+    // Without the crop the message goes.
+    panel->setFraming(Framing());
+    Q_EMIT panel->changed(panel->adjustments());
+    QTRY_VERIFY(session->photo(idEmpty)->framingError.isEmpty());
+    QTRY_VERIFY(window.statusBar()->currentMessage().isEmpty());
 }
 
 void TestMainWindow::loadFailureShowsRetryAndRetryRecovers()
@@ -394,7 +470,7 @@ void TestMainWindow::recompositingA12MegapixelPhotoIsQuick()
     for (const OutputType &type : types) {
         QElapsedTimer timer;
         timer.start();
-        session->setAdjustments(type, {});
+        session->setAdjustments({type, {}, {}});
         QVERIFY(resultChanged.wait(10000));
         const double ms = timer.nsecsElapsed() / 1e6;
         qInfo("re-composite to %s: %.1f ms", qPrintable(type.name()), ms);
@@ -630,17 +706,28 @@ void TestMainWindow::savingAndBatchExportWriteTheSameBytes()
     {
         OutputType type;
         MaskAdjust adjust;
+        Framing framing;
         QString format;
     };
     MaskAdjust hard;
     hard.threshold = 0.4;
-    const QList<Case> cases{{OutputType(), MaskAdjust(), QStringLiteral("png")},
-                            {OutputType(), MaskAdjust(), QStringLiteral("jpg")},
-                            {OutputType::colour(OutputType::kGreen), hard, QStringLiteral("webp")}};
+    MaskAdjust soft;
+    soft.feather = 6;
+    soft.shiftEdge = -2;
+    soft.refineStrength = 0.5;
+    Framing square;
+    square.crop = true;
+    square.margin = 8;
+    square.canvas = Framing::Canvas::Square;
+    const QList<Case> cases{
+        {OutputType(), MaskAdjust(), Framing(), QStringLiteral("png")},
+        {OutputType(), MaskAdjust(), Framing(), QStringLiteral("jpg")},
+        {OutputType::colour(OutputType::kGreen), hard, Framing(), QStringLiteral("webp")},
+        {OutputType(), soft, square, QStringLiteral("tif")}};
     for (const Case &c : cases) {
         const QString folder = m_dir.filePath(QStringLiteral("same-") + c.format);
         QVERIFY(QDir().mkpath(folder + QStringLiteral("/batch")));
-        session->setAdjustments(c.type, c.adjust);
+        session->setAdjustments({c.type, c.adjust, c.framing});
         const QString saved = folder + QStringLiteral("/window.") + c.format;
         QSignalSpy savedSpy(session, &PhotoSession::saved);
         session->save(id, saved, c.format);
@@ -653,6 +740,7 @@ void TestMainWindow::savingAndBatchExportWriteTheSameBytes()
         options.webpLossless = false; // as the window's Save
         options.type = c.type;
         options.adjust = c.adjust;
+        options.framing = c.framing;
         QSignalSpy finished(&batch, &BatchExporter::finished);
         batch.start(BatchExporter::collectInputs({photo}), options);
         QVERIFY(finished.wait(30000));
@@ -667,6 +755,12 @@ void TestMainWindow::savingAndBatchExportWriteTheSameBytes()
         const QByteArray bytes = a.readAll();
         QVERIFY(bytes.size() > 1000);
         QVERIFY2(bytes == b.readAll(), qPrintable(c.format));
+        if (!c.framing.isNoOp()) {
+            // Cropped to the red half (320 x 480, the whole height) and the margin, on a
+            // square.
+            const QImage framed(saved);
+            QCOMPARE(framed.size(), QSize(480 + 2 * 8, 480 + 2 * 8));
+        }
     }
 }
 
@@ -839,7 +933,7 @@ void TestMainWindow::ctrlSSavesAgainWithoutADialogAndSaysWhere()
     // On white now: Ctrl+S writes the new result to the same file, asking nothing.
     auto *panel = window.findChild<ui::AdjustPanel *>();
     panel->setOutputType(OutputType::colour(OutputType::kWhite));
-    Q_EMIT panel->changed(panel->outputType(), panel->adjust());
+    Q_EMIT panel->changed(panel->adjustments());
     QTRY_VERIFY_WITH_TIMEOUT(save->isEnabled(), 30000);
     QTest::keyClick(&window, Qt::Key_S, Qt::ControlModifier);
     QVERIFY(saved.wait(30000));

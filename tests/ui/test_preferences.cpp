@@ -44,6 +44,15 @@ void compareSettings(const AppSettings &actual, const AppSettings &expected)
                             .arg(actual.outputType.toString(), expected.outputType.toString())));
     QCOMPARE(actual.adjust.threshold, expected.adjust.threshold);
     QCOMPARE(actual.adjust.reverse, expected.adjust.reverse);
+    QCOMPARE(actual.adjust.refine, expected.adjust.refine);
+    QCOMPARE(actual.adjust.refineStrength, expected.adjust.refineStrength);
+    QCOMPARE(actual.adjust.cleanColours, expected.adjust.cleanColours);
+    QCOMPARE(actual.adjust.feather, expected.adjust.feather);
+    QCOMPARE(actual.adjust.shiftEdge, expected.adjust.shiftEdge);
+    QVERIFY2(actual.framing == expected.framing,
+             qPrintable(QStringLiteral("framing '%1' '%2', expected '%3' '%4'")
+                            .arg(actual.framing.cropText(), actual.framing.canvasText(),
+                                 expected.framing.cropText(), expected.framing.canvasText())));
     QCOMPARE(actual.theme, expected.theme);
 }
 
@@ -133,6 +142,23 @@ private Q_SLOTS:
         map.outputFormat = QStringLiteral("bmp");
         map.outputType = OutputType{OutputType::Kind::Map, {}, {}};
         QTest::newRow("map") << map;
+
+        AppSettings edge;
+        edge.adjust.refine = false;
+        edge.adjust.refineStrength = 0.35;
+        edge.adjust.cleanColours = false;
+        edge.adjust.feather = 12;
+        edge.adjust.shiftEdge = -5;
+        edge.framing.crop = true;
+        edge.framing.margin = 20;
+        edge.framing.canvas = Framing::Canvas::Square;
+        QTest::newRow("edge, crop on a square") << edge;
+
+        AppSettings canvas;
+        canvas.adjust.shiftEdge = 7;
+        canvas.framing.canvas = Framing::Canvas::Size;
+        canvas.framing.canvasSize = cv::Size(1200, 800);
+        QTest::newRow("custom canvas") << canvas;
     }
 
     void everyFieldSurvivesARestart()
@@ -166,7 +192,9 @@ private Q_SLOTS:
         QVERIFY(raw.open(QIODevice::WriteOnly));
         raw.write("[model]\ndevice=gpu9\nquality=ultra\n"
                   "[output]\nformat=gif\ntype=/no/such/background.png\n"
-                  "[adjust]\nthreshold=1.5\nreverse=maybe\n[appearance]\ntheme=purple\n");
+                  "[adjust]\nthreshold=1.5\nreverse=maybe\nrefine=perhaps\nrefineStrength=2\n"
+                  "cleanColours=no\nfeather=-3\nshiftEdge=wide\ncrop=lots\ncanvas=round\n"
+                  "[appearance]\ntheme=purple\n");
         raw.close();
 
         QSettings file(path, QSettings::IniFormat);
