@@ -1,6 +1,7 @@
 // The one export path: a document's pixels are read from its file when not held, a cut-out saved
 // without alpha is flattened onto white, and a failure or a cancel leaves no file.
 
+#include "engine/Compositor.h"
 #include "engine/ImageIO.h"
 #include "engine/MaskRefiner.h"
 #include "engine/PhotoExport.h"
@@ -52,6 +53,7 @@ private Q_SLOTS:
     void aCutOutSavedAsJpegIsFlattenedOntoWhite();
     void aFailureNamesTheFileAndLeavesNothing();
     void aCancelledJobWritesNothing();
+    void withoutRefinementTheResultIsTheUpsampledMasks();
 };
 
 void TestPhotoExport::quantizedMaskGivesTheSameResultAsTheNetworkOutput()
@@ -146,6 +148,33 @@ void TestPhotoExport::aCancelledJobWritesNothing()
     QVERIFY(outcome.dropped);
     QVERIFY(outcome.error.isEmpty());
     QVERIFY(!QFileInfo::exists(job.output));
+}
+
+void TestPhotoExport::withoutRefinementTheResultIsTheUpsampledMasks()
+{
+    // --refine off is the path as it was before refinement: the mask upsampled, adjusted and
+    // composited, nothing else.
+    cv::Mat probability(32, 32, CV_32FC1);
+    cv::randu(probability, 0.0, 1.0);
+    const cv::Mat low = MaskRefiner::quantized(probability);
+    cv::Mat pixels(kHeight, kWidth, CV_8UC3);
+    cv::randu(pixels, 0, 256);
+    for (const char *typeName : {"rgba", "map", "green", "blur"}) {
+        PhotoExport::Job job;
+        job.document.pixels = std::make_shared<const cv::Mat>(pixels);
+        job.document.lowResMask = low;
+        job.document.adjustments.type = *OutputType::parse(QString::fromLatin1(typeName));
+        job.document.adjustments.adjust.refine = false;
+        job.document.adjustments.adjust.threshold = 0.3;
+        QString error;
+        const cv::Mat rendered = PhotoExport::render(job, &error);
+        QVERIFY2(!rendered.empty(), qPrintable(error));
+        const cv::Mat mask = MaskRefiner::adjusted(
+            MaskRefiner::toFullResolution(low, pixels.size()), job.document.adjustments.adjust);
+        const cv::Mat expected = Compositor::composite(pixels, mask, job.document.adjustments.type);
+        QCOMPARE(rendered.type(), expected.type());
+        QVERIFY2(cv::norm(rendered, expected, cv::NORM_INF) == 0.0, typeName);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestPhotoExport)

@@ -36,6 +36,7 @@
 #include <QToolButton>
 
 #include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include <atomic>
 
@@ -139,6 +140,7 @@ private Q_SLOTS:
     void aCancelledSearchAddsNothing();
     void removedPhotosHaveTheirQueuedRequestsCancelled();
     void savingAndBatchExportWriteTheSameBytes();
+    void edgeSettingsRecompositeWithoutTheNetwork();
     void theDragOutTileIsReadyForEachPhotoAndDroppingItBackAddsNothing();
     void clearAllEmptiesTheWindow();
     void aNewPhotoIsSelectedAndCtrlEqualsZoomsIn();
@@ -678,6 +680,58 @@ void TestMainWindow::removedPhotosHaveTheirQueuedRequestsCancelled()
                              30000);
     QTRY_COMPARE(cancelled, 2);
     QCOMPARE(segmented, 2);
+}
+
+void TestMainWindow::edgeSettingsRecompositeWithoutTheNetwork()
+{
+    // A photo whose edge the refinement can follow: a dark disc on a light ground, with grain.
+    cv::Mat pixels(360, 480, CV_8UC3, cv::Scalar(210, 200, 190));
+    cv::circle(pixels, {240, 180}, 110, cv::Scalar(40, 50, 70), cv::FILLED);
+    cv::Mat grain(pixels.size(), CV_8UC3);
+    cv::randu(grain, 0, 20);
+    pixels += grain;
+    const QString photo = m_dir.filePath(QStringLiteral("edges.png"));
+    QCOMPARE(ImageIO::writeImageAtomic(photo, pixels), QString());
+    EngineThread engine;
+    int segmented = 0; // counted on this thread
+    connect(engine.engine(), &Engine::segmented, this, [&] { ++segmented; });
+    ui::MainWindow window(engine.engine());
+    window.show();
+    window.loadModel();
+    window.addFiles({photo});
+    PhotoSession *session = window.session();
+    QTRY_COMPARE(session->ids().size(), 1);
+    const quint64 id = session->ids().first();
+    QTRY_COMPARE_WITH_TIMEOUT(session->photo(id)->state, PhotoSession::State::Done, 30000);
+    QTRY_VERIFY(!session->photo(id)->displayResult.isNull());
+    QMetaObject::invokeMethod(
+        engine.engine(), [] {}, Qt::BlockingQueuedConnection);
+    const int runs = segmented;
+    QVERIFY(runs > 0);
+
+    // Each edge setting in turn re-composites the photo from the mask it keeps.
+    QImage shown = session->photo(id)->displayResult;
+    MaskAdjust adjust;
+    const auto apply = [&](const MaskAdjust &next) {
+        QSignalSpy changed(session, &PhotoSession::resultChanged);
+        session->setAdjustments({OutputType(), next, Framing()});
+        return changed.wait(10000);
+    };
+    adjust.refine = false;
+    QVERIFY(apply(adjust));
+    QVERIFY(session->photo(id)->displayResult != shown);
+    shown = session->photo(id)->displayResult;
+    adjust.feather = 8;
+    QVERIFY(apply(adjust));
+    QVERIFY(session->photo(id)->displayResult != shown);
+    adjust.shiftEdge = 5;
+    QVERIFY(apply(adjust));
+    adjust.refine = true;
+    adjust.refineStrength = 0.5;
+    QVERIFY(apply(adjust));
+    QMetaObject::invokeMethod(
+        engine.engine(), [] {}, Qt::BlockingQueuedConnection);
+    QCOMPARE(segmented, runs);
 }
 
 void TestMainWindow::savingAndBatchExportWriteTheSameBytes()
