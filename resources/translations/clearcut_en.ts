@@ -4,7 +4,7 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../../ui/BatchDialog.cpp" line="+116"/>
+        <location filename="../../ui/BatchDialog.cpp" line="+115"/>
         <source>1 photo</source>
         <translation type="unfinished"></translation>
     </message>
@@ -55,7 +55,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="+59"/>
+        <location filename="../../ui/MainWindow.cpp" line="+61"/>
         <source>Opening…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -122,6 +122,11 @@
     <message>
         <location line="+2"/>
         <source>BMP</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/AdjustPanel.cpp" line="+41"/>
+        <source> px</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -214,7 +219,7 @@
 <context>
     <name>clearcut::ui::AdjustPanel</name>
     <message>
-        <location filename="../../ui/AdjustPanel.cpp" line="+61"/>
+        <location filename="../../ui/AdjustPanel.cpp" line="+47"/>
         <source>Background colour</source>
         <translation type="unfinished"></translation>
     </message>
@@ -336,12 +341,13 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+208"/>
+        <location line="+374"/>
+        <location line="+8"/>
         <source>%1%</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-206"/>
+        <location line="-380"/>
         <source>Keep background instead</source>
         <translation type="unfinished"></translation>
     </message>
@@ -351,7 +357,122 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+186"/>
+        <location line="+15"/>
+        <source>Edge refinement</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Make the edge follow the photo&apos;s own edges at full resolution: hair, fur and other fine detail.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>How far the edge may move to follow the photo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Colour clean-up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Remove the old background&apos;s colour from semi-transparent edges.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Soften the edge over about this many pixels of the photo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Grow (+) or shrink (−) the subject by this many pixels of the photo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Feather:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Shift edge:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Edge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Crop to subject</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cut the result down to the subject, with a margin around it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Margin:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Space left around the subject, in pixels of the photo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Original size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Square</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Custom…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Place the subject on a square, or on a canvas of exactly the size you give. A canvas always crops to the subject first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Canvas width in pixels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Canvas height in pixels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>px</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Canvas:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Crop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+253"/>
         <location line="+4"/>
         <source>Choose…</source>
         <translation type="unfinished"></translation>
@@ -392,12 +513,12 @@ Click to choose another image…</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+659"/>
+        <location line="+660"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-657"/>
+        <location line="-658"/>
         <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
@@ -580,7 +701,7 @@ Click to choose another image…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+49"/>
         <location line="+224"/>
         <location line="+80"/>
         <source>%1 — %2</source>
@@ -809,7 +930,7 @@ Click to choose another image…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+462"/>
+        <location line="+512"/>
         <source>Before</source>
         <translation type="unfinished"></translation>
     </message>
@@ -822,7 +943,7 @@ Click to choose another image…</source>
 <context>
     <name>clearcut::ui::DragOutButton</name>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="+43"/>
+        <location filename="../../ui/MainWindow.cpp" line="+48"/>
         <source>Drag the cut-out into another application or a folder</source>
         <translation type="unfinished"></translation>
     </message>
@@ -841,7 +962,7 @@ Click to choose another image…</source>
 <context>
     <name>clearcut::ui::InputList</name>
     <message>
-        <location filename="../../ui/BatchDialog.cpp" line="-806"/>
+        <location filename="../../ui/BatchDialog.cpp" line="-807"/>
         <source>Drop photos or folders here,
 or use Add files… and Add folder…</source>
         <translation type="unfinished"></translation>
@@ -850,13 +971,13 @@ or use Add files… and Add folder…</source>
 <context>
     <name>clearcut::ui::MainWindow</name>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="+43"/>
-        <location line="+773"/>
+        <location filename="../../ui/MainWindow.cpp" line="+48"/>
+        <location line="+799"/>
         <source>ClearCut</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-743"/>
+        <location line="-767"/>
         <source>CUDA could not be used (%1): running on the CPU</source>
         <translation type="unfinished"></translation>
     </message>
@@ -876,7 +997,7 @@ or use Add files… and Add folder…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+33"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1023,7 +1144,7 @@ or open them with Ctrl+O, or paste with Ctrl+V</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+47"/>
         <source>Show in folder</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1053,7 +1174,7 @@ or open them with Ctrl+O, or paste with Ctrl+V</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+92"/>
+        <location line="+78"/>
         <source>Search cancelled: no photos added</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1118,7 +1239,7 @@ or open them with Ctrl+O, or paste with Ctrl+V</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+91"/>
+        <location line="+92"/>
         <source>Dropped image</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1128,7 +1249,12 @@ or open them with Ctrl+O, or paste with Ctrl+V</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+73"/>
+        <location line="+52"/>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+49"/>
         <source>%1 — ClearCut</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1136,7 +1262,7 @@ or open them with Ctrl+O, or paste with Ctrl+V</source>
 <context>
     <name>clearcut::ui::PhotoSession</name>
     <message>
-        <location filename="../../ui/PhotoSession.cpp" line="+502"/>
+        <location filename="../../ui/PhotoSession.cpp" line="+554"/>
         <source>%1: there is no result to save yet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1325,7 +1451,7 @@ or open them with Ctrl+O, or paste with Ctrl+V</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+34"/>
         <source>Choose a TorchScript model</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1416,7 +1542,7 @@ BLAS: %7</source>
 <context>
     <name>main</name>
     <message>
-        <location filename="../../app/gui/main.cpp" line="+28"/>
+        <location filename="../../app/gui/main.cpp" line="+30"/>
         <source>Removes photo backgrounds.</source>
         <translation type="unfinished"></translation>
     </message>
