@@ -217,6 +217,29 @@ void TestMaskRefiner::shiftEdgeGrowsAndShrinks()
     const cv::Mat shrunk = MaskRefiner::adjusted(mask, shrink);
     QCOMPARE(cv::boundingRect(shrunk), cv::Rect(35, 35, 30, 30));
     QCOMPARE(cv::countNonZero(mask(cv::Rect(30, 30, 40, 40)) != 255), 0); // the input is kept
+
+    // A large shift is made from rectangles: its outline stays within a pixel of a true disc's.
+    cv::Mat dot(300, 300, CV_8UC1, cv::Scalar(0));
+    cv::circle(dot, {150, 150}, 30, cv::Scalar(255), cv::FILLED);
+    for (const int shift : {40, -20}) {
+        MaskAdjust far;
+        far.shiftEdge = shift;
+        const cv::Mat fast = MaskRefiner::adjusted(dot, far);
+        const int r = std::abs(shift);
+        cv::Mat exact;
+        const cv::Mat disc = cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * r + 1, 2 * r + 1});
+        if (shift > 0)
+            cv::dilate(dot, exact, disc);
+        else
+            cv::erode(dot, exact, disc);
+        cv::Mat ring; // within a pixel of the exact outline
+        cv::Mat grownExact, shrunkExact;
+        cv::dilate(exact, grownExact, cv::Mat::ones(3, 3, CV_8U));
+        cv::erode(exact, shrunkExact, cv::Mat::ones(3, 3, CV_8U));
+        ring = grownExact != shrunkExact;
+        QCOMPARE(cv::countNonZero((fast != exact) & ~ring), 0);
+        QVERIFY(cv::countNonZero(fast) > 0);
+    }
 }
 
 void TestMaskRefiner::featherSoftensOverAboutItsWidth()
