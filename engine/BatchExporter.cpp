@@ -47,7 +47,7 @@ struct EncodeCache
 // the cores are busy and the encoder should spend the least CPU in all; the last photo (or a lone
 // one) has the machine to itself and encodes on all cores.
 PhotoExport::Outcome postAndWrite(const BatchOptions &options, const std::atomic_bool &cancel,
-                                  EncodeCache &cache, const QString &output,
+                                  EncodeCache &cache, const QString &source, const QString &output,
                                   std::shared_ptr<const cv::Mat> bgr, const cv::Mat &probability,
                                   bool morePhotos)
 {
@@ -69,6 +69,18 @@ PhotoExport::Outcome postAndWrite(const BatchOptions &options, const std::atomic
     job.document.pixels = std::move(bgr);
     job.document.lowResMask = MaskRefiner::quantized(probability);
     job.document.adjustments = {options.type, options.adjust, options.framing};
+    if (options.strokes) {
+        job.document.strokes = *options.strokes;
+    } else if (const QString edits = Strokes::editsPathFor(source); QFileInfo::exists(edits)) {
+        QString error;
+        auto strokes = Strokes::readFile(edits, &error);
+        if (!strokes) {
+            PhotoExport::Outcome failed;
+            failed.error = error;
+            return failed;
+        }
+        job.document.strokes = std::move(*strokes);
+    }
     if (cache.background.bgr)
         job.background = *cache.background.bgr;
     job.resizeLongest = options.resizeLongest;
@@ -369,11 +381,12 @@ void BatchExporter::onSegmented(const SegmentResult &result)
         std::any_of(run->items.begin(), run->items.end(),
                     [](const auto &entry) { return entry.second.stage != Item::Stage::Writing; });
 
-    m_encodePool.start([this, run, index, output = item.output, bgr = std::move(item.bgr),
-                        probability = result.probability, morePhotos]() mutable {
+    m_encodePool.start([this, run, index, source = run->inputs.at(index).path, output = item.output,
+                        bgr = std::move(item.bgr), probability = result.probability,
+                        morePhotos]() mutable {
         const PhotoExport::Outcome outcome =
-            postAndWrite(run->options, *run->cancel, run->encodeCache, output, std::move(bgr),
-                         *probability, morePhotos);
+            postAndWrite(run->options, *run->cancel, run->encodeCache, source, output,
+                         std::move(bgr), *probability, morePhotos);
         probability.reset();
         releaseFreedMemory();
         QMetaObject::invokeMethod(

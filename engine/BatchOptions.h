@@ -5,9 +5,13 @@
 #include "Framing.h"
 #include "MaskRefiner.h"
 #include "OutputType.h"
+#include "Strokes.h"
 #include "Types.h"
 
 #include <QString>
+
+#include <optional>
+#include <vector>
 
 namespace clearcut {
 
@@ -27,6 +31,9 @@ struct BatchOptions
     OutputType type; // formats without alpha get white behind rgba
     MaskAdjust adjust;
     Framing framing; // crop to the subject / place it on a canvas
+    // Strokes for every photo (clearcut-cli --edits). Without them, a photo with an edits file
+    // beside it (Strokes::editsPathFor) gets that file's strokes.
+    std::optional<std::vector<Stroke>> strokes;
     SegmentOptions segment;
     int resizeLongest = 0; // 0: keep the size; else the longest side becomes this (never enlarged)
     // {stem}, {type}, {index} (1-based, zero-padded to the width of the input count)

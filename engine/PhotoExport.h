@@ -11,6 +11,7 @@
 #include "ImageIO.h"
 #include "MaskRefiner.h"
 #include "OutputType.h"
+#include "Strokes.h"
 
 #include <QString>
 
@@ -41,6 +42,7 @@ struct PhotoDocument
     std::shared_ptr<const cv::Mat> pixels; // full-resolution BGR when held; else read from source
     cv::Mat lowResMask;                    // MaskRefiner::quantized(network output), CV_8UC1
     Adjustments adjustments;
+    std::vector<Stroke> strokes; // painted over the adjusted mask, in full-resolution pixels
 };
 
 // A background image (OutputType::Kind::BackgroundImage) decoded once, for every photo and every

@@ -82,6 +82,11 @@ ParseResult parseCommandLine(const QStringList &arguments)
         QStringLiteral("Fill frame: the subject centred on a square canvas, or on exactly WxH "
                        "pixels (implies cropping; --crop sets the padding)."),
         QStringLiteral("WxH|square"));
+    const QCommandLineOption edits(
+        QStringLiteral("edits"),
+        QStringLiteral("Brush strokes to paint over every photo's mask (a NAME.clearcut.json "
+                       "file; without it, a photo's own NAME.clearcut.json beside it is used)."),
+        QStringLiteral("file"));
     const QCommandLineOption format(
         {QStringLiteral("f"), QStringLiteral("format")},
         QStringLiteral("png, jpg, webp, tiff, bmp (rgba is always png)."), QStringLiteral("ext"));
@@ -144,7 +149,7 @@ ParseResult parseCommandLine(const QStringList &arguments)
                        threads, optimize, timings, jit, quiet, name, collision, resizeLongest,
                        report});
     parser.addOptions(
-        {refine, refineStrength, foregroundEstimate, feather, shiftEdge, crop, canvas});
+        {refine, refineStrength, foregroundEstimate, feather, shiftEdge, crop, canvas, edits});
     parser.addOption(probeHardware);
     parser.addOption(precision);
 
@@ -239,6 +244,14 @@ ParseResult parseCommandLine(const QStringList &arguments)
         return result;
     }
     o.framing = *framing;
+    if (parser.isSet(edits)) {
+        QString editsError;
+        o.strokes = Strokes::readFile(parser.value(edits), &editsError);
+        if (!o.strokes) {
+            result.error = QStringLiteral("--edits %1").arg(editsError);
+            return result;
+        }
+    }
 
     o.format = parser.value(format).toLower();
     if (o.format.startsWith(QLatin1Char('.')))

@@ -7,6 +7,7 @@
 #include "engine/ImageIO.h"
 #include "engine/MaskRefiner.h"
 #include "engine/OutputType.h"
+#include "engine/Strokes.h"
 #include "engine/Types.h"
 
 #include <QString>
@@ -25,7 +26,8 @@ struct CliOptions
     OutputType type;
     MaskAdjust adjust;
     Framing framing;
-    QString format; // empty: png
+    std::optional<std::vector<Stroke>> strokes; // --edits
+    QString format;                             // empty: png
     SegmentOptions segment;
     QString modelPath;
     LoadOptions load;

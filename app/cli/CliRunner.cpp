@@ -123,6 +123,7 @@ void CliRunner::start()
     batch.type = m_options.type;
     batch.adjust = m_options.adjust;
     batch.framing = m_options.framing;
+    batch.strokes = m_options.strokes;
     batch.segment = m_options.segment;
     batch.resizeLongest = m_options.resizeLongest;
     batch.namePattern = m_options.namePattern;

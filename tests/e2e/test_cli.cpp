@@ -89,6 +89,7 @@ private Q_SLOTS:
     void edgeControls();
     void cropAndCanvas();
     void cropWithNoSubjectIsAClearError();
+    void editsArePaintedOverTheMask();
     void folderWithBadFilesReportsThemAndGoesOn();
     void folderKeepsStructureNamesResizesAndReports();
     void missingModelIsAnError();
@@ -349,6 +350,54 @@ void TestCli::cropWithNoSubjectIsAClearError()
     QVERIFY2(run.err.contains(QLatin1String("apple.jpg")), qPrintable(run.err));
     QVERIFY2(run.err.contains(QLatin1String("nothing to crop to")), qPrintable(run.err));
     QCOMPARE(QDir(out).entryList(QDir::Files | QDir::Hidden), QStringList());
+}
+
+void TestCli::editsArePaintedOverTheMask()
+{
+    // An erase stroke through the middle of the subject, given with --edits and as the edits file
+    // beside a photo in a folder; a bad file is a usage error naming it.
+    const QByteArray json = R"({"strokes": [{"mode": "erase", "radius": 25,
+                                "points": [[100, 150], [180, 150]]}]})";
+    const QString in = m_dir.filePath(QStringLiteral("edits-in"));
+    QVERIFY(QDir().mkpath(in));
+    QVERIFY(QFile::copy(kPhoto, QDir(in).filePath(QStringLiteral("apple.jpg"))));
+    const QString edits = QDir(in).filePath(QStringLiteral("apple.clearcut.json"));
+    QFile file(edits);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(json);
+    file.close();
+    QVERIFY(m_reference.at<uchar>(150, 140) > 200); // the subject is there before the stroke
+
+    const QString given = m_dir.filePath(QStringLiteral("edits-given"));
+    Run run = runCli({QStringLiteral("-s"), kPhoto, QStringLiteral("-d"), given,
+                      QStringLiteral("--edits"), edits});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    const QString beside = m_dir.filePath(QStringLiteral("edits-beside"));
+    run = runCli({QStringLiteral("-s"), in, QStringLiteral("-d"), beside});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    for (const QString &out : {given, beside}) {
+        const cv::Mat rgba = readUnchanged(QDir(out).filePath(QStringLiteral("apple_rgba.png")));
+        QCOMPARE(rgba.type(), CV_8UC4);
+        QCOMPARE(int(rgba.at<cv::Vec4b>(150, 140)[3]), 0);
+        QCOMPARE(int(rgba.at<cv::Vec4b>(150, 100)[3]), 0);
+        // Away from the stroke the model's mask is as it was.
+        QVERIFY(rgba.at<cv::Vec4b>(150, 230)[3] > 0 || m_reference.at<uchar>(150, 230) < 20);
+    }
+
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(R"({"strokes": [{"mode": "erase", "radius": "big", "points": [[1, 1]]}]})");
+    file.close();
+    run = runCli({QStringLiteral("-s"), kPhoto, QStringLiteral("--edits"), edits});
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY2(run.err.contains(QLatin1String("apple.clearcut.json")) &&
+                 run.err.contains(QLatin1String("radius")),
+             qPrintable(run.err));
+    // In a folder run the bad file fails its photo, named, and writes nothing for it.
+    const QString failed = m_dir.filePath(QStringLiteral("edits-bad"));
+    run = runCli({QStringLiteral("-s"), in, QStringLiteral("-d"), failed});
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY2(run.err.contains(QLatin1String("apple.clearcut.json")), qPrintable(run.err));
+    QCOMPARE(QDir(failed).entryList(QDir::Files), QStringList());
 }
 
 void TestCli::folderWithBadFilesReportsThemAndGoesOn()

@@ -1,0 +1,65 @@
+#pragma once
+
+// Brush strokes a designer paints over the model's mask: Erase marks pixels as background,
+// Restore as subject. They are part of a photo's document and are applied on top of the mask the
+// adjustments made, so they survive a change of background, threshold, refinement or model.
+// Coordinates are full-resolution pixels of the upright photo, whatever the zoom they were
+// painted at; a smaller copy of the photo (the view's, a resized export) scales them.
+
+#include <QByteArray>
+#include <QString>
+
+#include <opencv2/core/mat.hpp>
+
+#include <optional>
+#include <vector>
+
+namespace clearcut {
+
+struct Stroke
+{
+    enum class Mode
+    {
+        Erase,
+        Restore
+    };
+    Mode mode = Mode::Erase;
+    double radius = 20;     // px at full resolution, > 0
+    double hardness = 1.0;  // 0..1: the share of the radius painted at full strength
+    bool edgeAware = false; // follow the photo's edges inside the brush
+    std::vector<cv::Point2d> points;
+
+    friend bool operator==(const Stroke &a, const Stroke &b)
+    {
+        return a.mode == b.mode && a.radius == b.radius && a.hardness == b.hardness &&
+               a.edgeAware == b.edgeAware && a.points == b.points;
+    }
+};
+
+namespace Strokes {
+
+// The edits file's stroke part: {"strokes": [{"mode": "erase"|"restore", "radius": R,
+// "hardness": 0..1, "edge_aware": true|false, "points": [[x, y], ...]}]}. Unknown keys are
+// ignored; a missing "strokes" is no strokes. On a bad value returns nullopt and sets *error
+// ("stroke 3: radius must be a number above 0").
+std::optional<std::vector<Stroke>> fromJson(const QByteArray &json, QString *error = nullptr);
+QByteArray toJson(const std::vector<Stroke> &strokes);
+
+// The file `path` (NAME.clearcut.json); errors name it.
+std::optional<std::vector<Stroke>> readFile(const QString &path, QString *error = nullptr);
+
+// Where a photo's edits are kept: beside it, as <stem>.clearcut.json.
+QString editsPathFor(const QString &photoPath);
+
+// Paints the strokes into mask (CV_8UC1) in order. photoBgr: CV_8UC3 of the mask's size (the
+// edge-aware brush reads its colours). scale: mask pixels per full-resolution pixel (1 at full
+// resolution). Erase multiplies alpha by (1 - coverage), Restore moves it towards 255 by the
+// coverage; coverage is 1 within hardness * radius of the stroke's path and falls to 0 at the
+// radius. The edge-aware brush weighs the coverage beyond a quarter of the radius from the path by
+// how close a pixel's colour is to the mean colour under the path, so a stroke along an edge stays
+// on its side of it.
+void paint(cv::Mat &mask, const cv::Mat &photoBgr, const std::vector<Stroke> &strokes,
+           double scale = 1.0);
+
+} // namespace Strokes
+} // namespace clearcut
