@@ -7,6 +7,7 @@
 #include "PoolThreads.h"
 #include "Resampler.h"
 
+#include <QFileInfo>
 #include <QMetaObject>
 #include <QSet>
 
@@ -307,6 +308,12 @@ void PhotoScheduler::startRead(Photo &photo, bool urgent)
                 decoded.fullSize = QSize(pixels->cols, pixels->rows);
                 if (makePreview)
                     decoded.preview = Resampler::scaledToFit(*pixels, previewSide).clone();
+                // A photo's saved edits come with its first read (off the UI thread).
+                if (makePreview && !path.isEmpty()) {
+                    const QString edits = Strokes::editsPathFor(path);
+                    if (QFileInfo::exists(edits))
+                        decoded.edits = Strokes::readFile(edits, &decoded.editsError);
+                }
             }
             if (cancel->load())
                 return;

@@ -9,6 +9,7 @@
 // the model cancels what has not started. Lives on the caller's thread (the UI's); reads run in
 // its own pool, inference on the engine's thread.
 
+#include "Strokes.h"
 #include "Types.h"
 
 #include <QHash>
@@ -21,6 +22,8 @@
 #include <opencv2/core/mat.hpp>
 
 #include <memory>
+#include <optional>
+#include <vector>
 
 namespace clearcut {
 
@@ -47,6 +50,10 @@ public:
     {
         QSize fullSize;
         cv::Mat preview; // CV_8UC3 BGR
+        // With the first read of a file: the strokes of its edits file (Strokes::editsPathFor)
+        // when there is one, or why it could not be read.
+        std::optional<std::vector<Stroke>> edits;
+        QString editsError;
     };
 
     explicit PhotoScheduler(Engine *engine, QObject *parent = nullptr);

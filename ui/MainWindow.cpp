@@ -921,9 +921,8 @@ void MainWindow::showResult(quint64 id)
     const PhotoSession::Photo &photo = *m_session->photo(id);
     m_view->setResult(photo.displayResult);
     m_view->setCropFrame(photo.displayCrop);
-    showFramingMessage(photo.framingError.isEmpty()
-                           ? QString()
-                           : tr("%1: %2").arg(photo.name, photo.framingError));
+    const QString problem = !photo.framingError.isEmpty() ? photo.framingError : photo.editsError;
+    showFramingMessage(problem.isEmpty() ? QString() : tr("%1: %2").arg(photo.name, problem));
 }
 
 void MainWindow::showFramingMessage(const QString &message)

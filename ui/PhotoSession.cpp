@@ -115,7 +115,9 @@ struct PhotoSession::Item
     cv::Mat lowResMask; // 1 byte a pixel at the network's resolution
     bool fullQuality = false;
     Adjustments adjustments;
-    quint64 adjustGeneration = 1; // bumped by each change of its adjustments
+    std::vector<Stroke> strokes;
+    bool editsRead = false;       // its edits file (if any) was taken, once
+    quint64 adjustGeneration = 1; // bumped by each change of its adjustments or strokes
     quint64 maskGeneration = 0;   // bumped by each new mask
     quint64 shownAdjust = 0;      // what the display result was made from
     quint64 shownMask = 0;
@@ -246,6 +248,15 @@ void PhotoSession::onDecoded(quint64 id, const PhotoScheduler::Decoded &decoded)
     entry->preview = decoded.preview;
     entry->photo.thumbnail = toQImage(Resampler::scaledToFit(decoded.preview, kThumbnailSide));
     entry->photo.fullSize = decoded.fullSize;
+    if (!entry->editsRead && (decoded.edits || !decoded.editsError.isEmpty())) {
+        entry->editsRead = true;
+        entry->photo.editsError = decoded.editsError;
+        if (decoded.edits && entry->strokes.empty()) {
+            entry->strokes = *decoded.edits;
+            ++entry->adjustGeneration;
+            entry->photo.exportFile.clear();
+        }
+    }
     if (entry->photo.state == State::Loading)
         entry->photo.state = State::Waiting;
     if (id == m_current)
@@ -363,6 +374,27 @@ void PhotoSession::assignAdjustments(Item &entry, const Adjustments &adjustments
         recomposite(entry.photo.id);
 }
 
+void PhotoSession::setStrokes(quint64 id, const std::vector<Stroke> &strokes)
+{
+    Item *entry = item(id);
+    if (!entry || entry->strokes == strokes)
+        return;
+    entry->strokes = strokes;
+    entry->editsRead = true; // what the user (or --edits) gave wins over the file beside it
+    ++entry->adjustGeneration;
+    entry->photo.exportFile.clear();
+    if (id == m_current) {
+        m_adjustedSinceExport = true;
+        recomposite(id);
+    }
+}
+
+std::vector<Stroke> PhotoSession::strokes(quint64 id) const
+{
+    const Item *entry = item(id);
+    return entry ? entry->strokes : std::vector<Stroke>();
+}
+
 void PhotoSession::applyAdjustmentsTo(const QList<quint64> &ids)
 {
     const Adjustments adjustments = this->adjustments(m_current);
@@ -427,10 +459,15 @@ void PhotoSession::recomposite(quint64 id)
     constexpr int kBeforeOtherJobs = 1;
     m_pool.start(
         [this, id, adjustGeneration, maskGeneration, fromDisplay, source, mask = entry->lowResMask,
-         adjustments = atDisplayScale(adjustments, scale), background, request] {
+         adjustments = atDisplayScale(adjustments, scale), strokes = entry->strokes, scale,
+         background, request] {
             if (request != m_compositeRequest.load())
                 return; // a newer one is queued: its result would replace this one's anyway
-            const cv::Mat full = MaskRefiner::finished(source, mask, adjustments.adjust);
+            cv::Mat full = MaskRefiner::finished(source, mask, adjustments.adjust);
+            if (!strokes.empty()) {
+                full = full.clone(); // finished() may share the kept mask
+                Strokes::paint(full, source, strokes, scale);
+            }
             const QImage result =
                 toDisplayImage(displayComposite(source, full, adjustments.type, background));
             // The view is never cropped (before and after must stay aligned): it shows where
@@ -476,6 +513,7 @@ PhotoExport::Job PhotoSession::exportJob(const Item &entry) const
     job.document.pixels = m_scheduler->pixels(entry.photo.id); // else read again from the file
     job.document.lowResMask = entry.lowResMask;
     job.document.adjustments = entry.adjustments;
+    job.document.strokes = entry.strokes;
     if (entry.adjustments.type.kind == OutputType::Kind::BackgroundImage && m_background.bgr &&
         m_background.path == entry.adjustments.type.backgroundPath)
         job.background = *m_background.bgr;

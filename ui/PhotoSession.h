@@ -62,6 +62,7 @@ public:
         // them, where the framing pads); null when the framing is a no-op or cannot be made.
         QRectF displayCrop;
         QString framingError; // why it cannot (a mask with no subject); else empty
+        QString editsError;   // why its edits file beside it could not be read; else empty
         QString exportFile;   // full-resolution PNG of the current result, for dragging out
     };
 
@@ -97,6 +98,10 @@ public:
     // added later start from the latest ones.
     void setAdjustments(const Adjustments &adjustments);
     Adjustments adjustments(quint64 id) const;
+    // The photo's brush strokes (full-resolution pixels), painted over its adjusted mask in the
+    // view and in every export. A photo read from a file starts with its edits file's.
+    void setStrokes(quint64 id, const std::vector<Stroke> &strokes);
+    std::vector<Stroke> strokes(quint64 id) const;
     // Copies the current photo's adjustments to these photos.
     void applyAdjustmentsTo(const QList<quint64> &ids);
     OutputType outputType() const { return adjustments(m_current).type; }

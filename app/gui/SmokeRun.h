@@ -5,12 +5,15 @@
 // full-quality result is saved to OUT.png through the window's Save, and once every photo is done
 // one JSON line of timings is printed and the app quits (exit 0, or 1 on any failure).
 
+#include "engine/Strokes.h"
 #include "ui/StallProbe.h"
 
 #include <QElapsedTimer>
 #include <QObject>
 #include <QString>
 #include <QStringList>
+
+#include <vector>
 
 namespace clearcut::ui {
 class MainWindow;
@@ -28,6 +31,8 @@ public:
     void start();
     // Reported in the JSON line, with the theme and the icons the window shows.
     void setTranslation(const QString &file) { m_translation = file; }
+    // Given to every photo's document as it is added (--edits).
+    void setStrokes(std::vector<Stroke> strokes) { m_strokes = std::move(strokes); }
 
 private:
     void onSettled();
@@ -38,6 +43,7 @@ private:
     QString m_output;
     int m_select;
     QString m_translation;
+    std::vector<Stroke> m_strokes;
     ui::StallProbe m_probe;
     QElapsedTimer m_sinceDrop;
     qint64 m_probeStartMs = 0;

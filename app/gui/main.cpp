@@ -3,6 +3,7 @@
 
 #include "engine/Engine.h"
 #include "engine/EngineThread.h"
+#include "engine/Strokes.h"
 #include "ui/AppSettings.h"
 #include "ui/FirstShow.h"
 #include "ui/IconSet.h"
@@ -42,6 +43,12 @@ int main(int argc, char *argv[])
                                         "(from 1, in the order given; default 1)."),
         QStringLiteral("K"), QStringLiteral("1"));
     parser.addOption(select);
+    const QCommandLineOption edits(
+        QStringLiteral("edits"),
+        QApplication::translate("main", "With --smoke: brush strokes (a NAME.clearcut.json file) "
+                                        "given to every photo's document."),
+        QStringLiteral("file"));
+    parser.addOption(edits);
     parser.addPositionalArgument(QStringLiteral("photos"),
                                  QApplication::translate("main", "Photos or folders to open."),
                                  QStringLiteral("[photos...]"));
@@ -68,11 +75,23 @@ int main(int argc, char *argv[])
         bool ok = false;
         const int selected = parser.value(select).toInt(&ok);
         if (args.size() < 2 || !ok || selected < 1 || selected > args.size() - 1) {
-            std::fprintf(stderr, "usage: clearcut --smoke IN... OUT.png [--select K]\n");
+            std::fprintf(stderr,
+                         "usage: clearcut --smoke IN... OUT.png [--select K] [--edits FILE]\n");
             return 2;
+        }
+        std::vector<clearcut::Stroke> strokes;
+        if (parser.isSet(edits)) {
+            QString error;
+            auto read = clearcut::Strokes::readFile(parser.value(edits), &error);
+            if (!read) {
+                std::fprintf(stderr, "--edits %s\n", qPrintable(error));
+                return 2;
+            }
+            strokes = std::move(*read);
         }
         const QString output = args.takeLast();
         smokeRun = std::make_unique<clearcut::app::SmokeRun>(&window, args, output, selected);
+        smokeRun->setStrokes(strokes);
         smokeRun->setTranslation(translation);
     }
 

@@ -11,21 +11,13 @@
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
-class TestGuiSmoke : public QObject
+namespace {
+
+// Runs `clearcut --smoke ARGS` in a clean configuration under the offscreen platform.
+void startSmoke(QProcess &process, const QTemporaryDir &dir, const QStringList &args)
 {
-    Q_OBJECT
-
-private Q_SLOTS:
-    void smokeRunSavesTheCutOut();
-};
-
-void TestGuiSmoke::smokeRunSavesTheCutOut()
-{
-    REQUIRE_REAL_MODEL();
-    QTemporaryDir dir;
-    const QString out = dir.filePath(QStringLiteral("out.png"));
-    QProcess process;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.filePath(QStringLiteral("config")));
     env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
@@ -36,9 +28,27 @@ void TestGuiSmoke::smokeRunSavesTheCutOut()
     env.remove(QStringLiteral("XDG_CURRENT_DESKTOP"));
     env.remove(QStringLiteral("QT_QPA_PLATFORMTHEME"));
     process.setProcessEnvironment(env);
-    process.start(
-        QStringLiteral(CLEARCUT_GUI),
-        {QStringLiteral("--smoke"), QStringLiteral(CLEARCUT_TEST_DATA "/photos/messi5.jpg"), out});
+    process.start(QStringLiteral(CLEARCUT_GUI), QStringList{QStringLiteral("--smoke")} + args);
+}
+
+} // namespace
+
+class TestGuiSmoke : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void smokeRunSavesTheCutOut();
+    void smokeRunPaintsTheEditsThroughTheDocument();
+};
+
+void TestGuiSmoke::smokeRunSavesTheCutOut()
+{
+    REQUIRE_REAL_MODEL();
+    QTemporaryDir dir;
+    const QString out = dir.filePath(QStringLiteral("out.png"));
+    QProcess process;
+    startSmoke(process, dir, {QStringLiteral(CLEARCUT_TEST_DATA "/photos/messi5.jpg"), out});
     QVERIFY(process.waitForFinished(120000));
     const QByteArray stdoutText = process.readAllStandardOutput();
     QVERIFY2(process.exitCode() == 0, process.readAllStandardError().constData());
@@ -72,6 +82,44 @@ void TestGuiSmoke::smokeRunSavesTheCutOut()
     cv::extractChannel(rgba, alpha, 3);
     cv::absdiff(alpha, reference, diff);
     QVERIFY(cv::mean(diff)[0] <= 2.0);
+}
+
+void TestGuiSmoke::smokeRunPaintsTheEditsThroughTheDocument()
+{
+    REQUIRE_REAL_MODEL();
+    // An erase stroke where the reference says there is subject.
+    const cv::Mat reference =
+        cv::imread(CLEARCUT_TEST_DATA "/reference/messi5.png", cv::IMREAD_GRAYSCALE);
+    cv::Mat sure;
+    cv::erode(reference > 240, sure, cv::Mat::ones(31, 31, CV_8U));
+    std::vector<cv::Point> inside;
+    cv::findNonZero(sure, inside);
+    QVERIFY(!inside.empty());
+    const cv::Point target = inside[inside.size() / 2];
+    QTemporaryDir dir;
+    const QString edits = dir.filePath(QStringLiteral("messi5.clearcut.json"));
+    QFile file(edits);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(
+        QStringLiteral(R"({"strokes": [{"mode": "erase", "radius": 8, "points": [[%1, %2]]}]})")
+            .arg(target.x)
+            .arg(target.y)
+            .toUtf8());
+    file.close();
+
+    const QString out = dir.filePath(QStringLiteral("out.png"));
+    QProcess process;
+    startSmoke(process, dir,
+               {QStringLiteral(CLEARCUT_TEST_DATA "/photos/messi5.jpg"), out,
+                QStringLiteral("--edits"), edits});
+    QVERIFY(process.waitForFinished(120000));
+    QVERIFY2(process.exitCode() == 0, process.readAllStandardError().constData());
+    const cv::Mat rgba = cv::imread(out.toStdString(), cv::IMREAD_UNCHANGED);
+    QCOMPARE(rgba.channels(), 4);
+    QCOMPARE(int(rgba.at<cv::Vec4b>(target)[3]), 0);
+    QCOMPARE(int(rgba.at<cv::Vec4b>(target + cv::Point(5, 0))[3]), 0);
+    // Past the brush the subject is still there.
+    QVERIFY(rgba.at<cv::Vec4b>(target + cv::Point(14, 0))[3] > 200);
 }
 
 QTEST_GUILESS_MAIN(TestGuiSmoke)

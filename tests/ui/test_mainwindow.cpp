@@ -36,6 +36,7 @@
 #include <QToolButton>
 
 #include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include <atomic>
@@ -141,6 +142,7 @@ private Q_SLOTS:
     void removedPhotosHaveTheirQueuedRequestsCancelled();
     void savingAndBatchExportWriteTheSameBytes();
     void edgeSettingsRecompositeWithoutTheNetwork();
+    void editsBesideAPhotoArePaintedAndSurviveChanges();
     void theDragOutTileIsReadyForEachPhotoAndDroppingItBackAddsNothing();
     void clearAllEmptiesTheWindow();
     void aNewPhotoIsSelectedAndCtrlEqualsZoomsIn();
@@ -732,6 +734,63 @@ void TestMainWindow::edgeSettingsRecompositeWithoutTheNetwork()
     QMetaObject::invokeMethod(
         engine.engine(), [] {}, Qt::BlockingQueuedConnection);
     QCOMPARE(segmented, runs);
+}
+
+void TestMainWindow::editsBesideAPhotoArePaintedAndSurviveChanges()
+{
+    // The model keeps the left (red) half; an edits file beside the photo erases a disc in it.
+    cv::Mat pixels(240, 320, CV_8UC3, cv::Scalar(255, 0, 0));
+    pixels(cv::Rect(0, 0, 160, 240)).setTo(cv::Scalar(0, 0, 255));
+    const QString photo = m_dir.filePath(QStringLiteral("edited.png"));
+    QCOMPARE(ImageIO::writeImageAtomic(photo, pixels), QString());
+    QFile edits(m_dir.filePath(QStringLiteral("edited.clearcut.json")));
+    QVERIFY(edits.open(QIODevice::WriteOnly));
+    edits.write(R"({"strokes": [{"mode": "erase", "radius": 20, "points": [[80, 120]]}]})");
+    edits.close();
+
+    EngineThread engine;
+    ui::MainWindow window(engine.engine());
+    window.show();
+    window.loadModel();
+    window.addFiles({photo});
+    PhotoSession *session = window.session();
+    QTRY_COMPARE(session->ids().size(), 1);
+    const quint64 id = session->ids().first();
+    QTRY_COMPARE_WITH_TIMEOUT(session->photo(id)->state, PhotoSession::State::Done, 30000);
+    QCOMPARE(session->strokes(id).size(), size_t(1));
+
+    const auto savedAlpha = [&](const QString &name) {
+        const QString path = m_dir.filePath(name);
+        QSignalSpy saved(session, &PhotoSession::saved);
+        session->save(id, path, QStringLiteral("png"));
+        if (!saved.wait(30000))
+            return cv::Mat();
+        const cv::Mat rgba = cv::imread(path.toStdString(), cv::IMREAD_UNCHANGED);
+        cv::Mat alpha;
+        if (rgba.channels() == 4)
+            cv::extractChannel(rgba, alpha, 3);
+        return alpha;
+    };
+    cv::Mat alpha = savedAlpha(QStringLiteral("edited-1.png"));
+    QVERIFY(!alpha.empty());
+    QCOMPARE(int(alpha.at<uchar>(120, 80)), 0);  // erased
+    QVERIFY(alpha.at<uchar>(120, 130) > 200);    // the rest of the subject
+    QCOMPARE(int(alpha.at<uchar>(120, 250)), 0); // background
+
+    // A new background and a re-run of the model keep the strokes.
+    session->setAdjustments({OutputType::colour(OutputType::kGreen), MaskAdjust(), Framing()});
+    session->setAdjustments({OutputType(), MaskAdjust(), Framing()});
+    session->redoMasks();
+    QTRY_COMPARE_WITH_TIMEOUT(session->photo(id)->state, PhotoSession::State::Done, 30000);
+    alpha = savedAlpha(QStringLiteral("edited-2.png"));
+    QVERIFY(!alpha.empty());
+    QCOMPARE(int(alpha.at<uchar>(120, 80)), 0);
+    QVERIFY(alpha.at<uchar>(120, 130) > 200);
+
+    // Clearing the strokes brings the subject back.
+    session->setStrokes(id, {});
+    alpha = savedAlpha(QStringLiteral("edited-3.png"));
+    QVERIFY(alpha.at<uchar>(120, 80) > 200);
 }
 
 void TestMainWindow::savingAndBatchExportWriteTheSameBytes()
