@@ -4,6 +4,7 @@
 #include "AdjustPanel.h"
 #include "BatchDialog.h"
 #include "CompareView.h"
+#include "EditHistory.h"
 #include "IconSet.h"
 #include "PhotoSession.h"
 #include "PreferencesDialog.h"
@@ -173,6 +174,7 @@ MainWindow::MainWindow(Engine *engine, PhotoSession *session, QWidget *parent)
       m_progress(new QLabel(this))
 {
     m_session->setParent(this);
+    m_history = new EditHistory(m_session, this);
     setWindowTitle(tr("ClearCut"));
     setWindowIcon(appIcon());
     setAcceptDrops(true);
@@ -229,6 +231,7 @@ MainWindow::MainWindow(Engine *engine, PhotoSession *session, QWidget *parent)
         countDone(id, false);
         m_settled.remove(id);
         updateProgress();
+        m_history->forget(id);
         delete m_itemsById.take(id); // the list moves its current item on; showCurrent follows
         if (m_list->count() == 0)
             showCurrent();
@@ -257,9 +260,19 @@ MainWindow::MainWindow(Engine *engine, PhotoSession *session, QWidget *parent)
     });
     connect(m_list, &QListWidget::currentItemChanged, this, &MainWindow::showCurrent);
     connect(m_adjust, &AdjustPanel::changed, this, [this](const Adjustments &adjustments) {
-        m_session->setAdjustments(adjustments);
+        m_history->adjust(currentId(), adjustments);
         m_dragOut->setSource({}, {});
         rememberAdjustments(adjustments);
+    });
+    connect(m_history, &EditHistory::applied, this, [this](quint64 id) {
+        if (id != currentId())
+            return;
+        // An undo or redo: the panel shows what the photo has now.
+        const Adjustments adjustments = m_session->adjustments(id);
+        m_adjust->setAdjustments(adjustments);
+        rememberAdjustments(adjustments);
+        m_dragOut->setSource({}, {});
+        updateActions();
     });
     m_view->installEventFilter(this);
     updateActions();
@@ -305,6 +318,21 @@ void MainWindow::createActions()
     quit->setShortcut(QKeySequence::Quit);
 
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    QAction *undo = m_history->createUndoAction(this);
+    undo->setShortcuts(QKeySequence::Undo);
+    QAction *redo = m_history->createRedoAction(this);
+    QList<QKeySequence> redoKeys = QKeySequence::keyBindings(QKeySequence::Redo);
+    if (const QKeySequence ctrlShiftZ(Qt::CTRL | Qt::SHIFT | Qt::Key_Z);
+        !redoKeys.contains(ctrlShiftZ))
+        redoKeys.prepend(ctrlShiftZ);
+    redo->setShortcuts(redoKeys);
+    edit->addAction(undo);
+    edit->addAction(redo);
+    m_resetEditsAction = edit->addAction(tr("Reset &Edits"), this, [this] {
+        m_history->setStrokes(currentId(), {}, tr("Reset Edits"));
+    });
+    m_resetEditsAction->setToolTip(tr("Remove this photo's brush strokes"));
+    edit->addSeparator();
     m_copyAction = edit->addAction(tr("&Copy Result"), this, &MainWindow::copyResult);
     m_copyAction->setShortcut(QKeySequence::Copy);
     m_pasteAction = edit->addAction(tr("&Paste Photo"), this, &MainWindow::paste);
@@ -950,6 +978,7 @@ void MainWindow::showCurrent()
     const quint64 id = currentId();
     const PhotoSession::Photo *photo = m_session->photo(id);
     m_session->setCurrent(id);
+    m_history->setCurrent(id);
     // "Opening…" moves with the selection (the others are queued).
     for (const quint64 changed : {m_shownCurrent, id})
         if (const PhotoSession::Photo *shown = m_session->photo(changed))
@@ -1006,6 +1035,7 @@ void MainWindow::updateActions()
     m_removeAction->setEnabled(photo != nullptr);
     m_applySelectedAction->setEnabled(photo != nullptr);
     m_applyAllAction->setEnabled(photo != nullptr && m_list->count() > 1);
+    m_resetEditsAction->setEnabled(photo != nullptr && !m_session->strokes(currentId()).empty());
     m_clearAction->setEnabled(m_list->count() > 0);
 }
 

@@ -36,6 +36,7 @@ namespace clearcut::ui {
 class AdjustPanel;
 class CompareView;
 class DragOutButton;
+class EditHistory;
 class PhotoSession;
 class PreferencesDialog;
 class WarmupBar;
@@ -124,6 +125,7 @@ private:
     Engine *m_engine;
     AppSettings m_settings;
     PhotoSession *m_session;
+    EditHistory *m_history = nullptr;
     CompareView *m_view;
     QListWidget *m_list;
     AdjustPanel *m_adjust;
@@ -164,6 +166,7 @@ private:
     QAction *m_saveAction = nullptr;
     QAction *m_saveAsAction = nullptr;
     QAction *m_copyAction = nullptr;
+    QAction *m_resetEditsAction = nullptr;
     QAction *m_pasteAction = nullptr;
     QAction *m_batchAction = nullptr;
     QAction *m_removeAction = nullptr;

@@ -374,6 +374,16 @@ void PhotoSession::assignAdjustments(Item &entry, const Adjustments &adjustments
         recomposite(entry.photo.id);
 }
 
+void PhotoSession::setAdjustmentsOf(quint64 id, const Adjustments &adjustments)
+{
+    if (id == m_current) {
+        setAdjustments(adjustments);
+        return;
+    }
+    if (Item *entry = item(id); entry && entry->adjustments != adjustments)
+        assignAdjustments(*entry, adjustments);
+}
+
 void PhotoSession::setStrokes(quint64 id, const std::vector<Stroke> &strokes)
 {
     Item *entry = item(id);

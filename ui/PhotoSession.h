@@ -97,6 +97,8 @@ public:
     // Each photo has its own adjustments. Changing them changes the current photo's; photos
     // added later start from the latest ones.
     void setAdjustments(const Adjustments &adjustments);
+    // Photo id's own adjustments (an undo or redo); for the current photo, also the defaults.
+    void setAdjustmentsOf(quint64 id, const Adjustments &adjustments);
     Adjustments adjustments(quint64 id) const;
     // The photo's brush strokes (full-resolution pixels), painted over its adjusted mask in the
     // view and in every export. A photo read from a file starts with its edits file's.

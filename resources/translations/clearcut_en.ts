@@ -55,7 +55,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="+61"/>
+        <location filename="../../ui/MainWindow.cpp" line="+62"/>
         <source>Opening…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -960,6 +960,69 @@ Click to choose another image…</source>
     </message>
 </context>
 <context>
+    <name>clearcut::ui::EditHistory</name>
+    <message>
+        <location filename="../../ui/EditHistory.cpp" line="+86"/>
+        <source>&amp;Undo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Redo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <source>Background</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Hard Edge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Keep Background</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Edge Refinement</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Refinement Strength</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Colour Clean-up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Feather</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Shift Edge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Crop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Adjustments</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>clearcut::ui::InputList</name>
     <message>
         <location filename="../../ui/BatchDialog.cpp" line="-807"/>
@@ -971,13 +1034,13 @@ or use Add files… and Add folder…</source>
 <context>
     <name>clearcut::ui::MainWindow</name>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="+48"/>
-        <location line="+799"/>
+        <location filename="../../ui/MainWindow.cpp" line="+49"/>
+        <location line="+825"/>
         <source>ClearCut</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-767"/>
+        <location line="-793"/>
         <source>CUDA could not be used (%1): running on the CPU</source>
         <translation type="unfinished"></translation>
     </message>
@@ -992,12 +1055,12 @@ or use Add files… and Add folder…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+30"/>
         <source>Not saved: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+43"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1032,7 +1095,22 @@ or use Add files… and Add folder…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+11"/>
+        <source>Reset &amp;Edits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+1"/>
+        <source>Reset Edits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Remove this photo&apos;s brush strokes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>&amp;Copy Result</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1249,12 +1327,12 @@ or open them with Ctrl+O, or paste with Ctrl+V</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+51"/>
         <source>%1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+50"/>
         <source>%1 — ClearCut</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1262,7 +1340,7 @@ or open them with Ctrl+O, or paste with Ctrl+V</source>
 <context>
     <name>clearcut::ui::PhotoSession</name>
     <message>
-        <location filename="../../ui/PhotoSession.cpp" line="+554"/>
+        <location filename="../../ui/PhotoSession.cpp" line="+602"/>
         <source>%1: there is no result to save yet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1542,7 +1620,7 @@ BLAS: %7</source>
 <context>
     <name>main</name>
     <message>
-        <location filename="../../app/gui/main.cpp" line="+30"/>
+        <location filename="../../app/gui/main.cpp" line="+31"/>
         <source>Removes photo backgrounds.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1554,6 +1632,11 @@ BLAS: %7</source>
     <message>
         <location line="+6"/>
         <source>With --smoke: the photo to select right after the drop (from 1, in the order given; default 1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>With --smoke: brush strokes (a NAME.clearcut.json file) given to every photo&apos;s document.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

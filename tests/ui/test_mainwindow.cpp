@@ -29,6 +29,7 @@
 #include <QProcess>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
@@ -143,6 +144,7 @@ private Q_SLOTS:
     void savingAndBatchExportWriteTheSameBytes();
     void edgeSettingsRecompositeWithoutTheNetwork();
     void editsBesideAPhotoArePaintedAndSurviveChanges();
+    void undoAndRedoGiveTheSameBytes();
     void theDragOutTileIsReadyForEachPhotoAndDroppingItBackAddsNothing();
     void clearAllEmptiesTheWindow();
     void aNewPhotoIsSelectedAndCtrlEqualsZoomsIn();
@@ -791,6 +793,81 @@ void TestMainWindow::editsBesideAPhotoArePaintedAndSurviveChanges()
     session->setStrokes(id, {});
     alpha = savedAlpha(QStringLiteral("edited-3.png"));
     QVERIFY(alpha.at<uchar>(120, 80) > 200);
+}
+
+void TestMainWindow::undoAndRedoGiveTheSameBytes()
+{
+    cv::Mat pixels(240, 320, CV_8UC3, cv::Scalar(255, 0, 0));
+    pixels(cv::Rect(0, 0, 160, 240)).setTo(cv::Scalar(0, 0, 255));
+    cv::Mat grain(pixels.size(), CV_8UC3);
+    cv::randu(grain, 0, 30);
+    pixels -= grain;
+    const QString photo = m_dir.filePath(QStringLiteral("undo.png"));
+    QCOMPARE(ImageIO::writeImageAtomic(photo, pixels), QString());
+    QFile edits(m_dir.filePath(QStringLiteral("undo.clearcut.json")));
+    QVERIFY(edits.open(QIODevice::WriteOnly));
+    edits.write(
+        R"({"strokes": [{"mode": "erase", "radius": 15, "points": [[60, 60], [90, 90]]}]})");
+    edits.close();
+
+    EngineThread engine;
+    ui::MainWindow window(engine.engine());
+    window.show();
+    window.loadModel();
+    window.addFiles({photo});
+    PhotoSession *session = window.session();
+    QTRY_COMPARE(session->ids().size(), 1);
+    const quint64 id = session->ids().first();
+    QTRY_COMPARE_WITH_TIMEOUT(session->photo(id)->state, PhotoSession::State::Done, 30000);
+    QTRY_COMPARE(session->strokes(id).size(), size_t(1));
+
+    int saves = 0;
+    const auto saved = [&] {
+        const QString path = m_dir.filePath(QStringLiteral("undo-%1.png").arg(++saves));
+        QSignalSpy done(session, &PhotoSession::saved);
+        session->save(id, path, QStringLiteral("png"));
+        QFile file(path);
+        return done.wait(30000) && file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    };
+    QAction *undo = actionWithShortcut(&window, QKeySequence(QKeySequence::Undo));
+    QAction *redo = actionWithShortcut(&window, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z));
+    QVERIFY(undo && redo);
+    QVERIFY(!undo->isEnabled());
+
+    const QByteArray original = saved();
+    QVERIFY(original.size() > 1000);
+    // Three steps of one control are one undo step, named after it.
+    auto *feather = window.findChild<QSpinBox *>(QStringLiteral("feather"));
+    QVERIFY(feather);
+    for (const int value : {2, 4, 6})
+        feather->setValue(value);
+    QCOMPARE(session->adjustments(id).adjust.feather, 6);
+    QCOMPARE(undo->text(), QStringLiteral("&Undo Feather"));
+    const QByteArray feathered = saved();
+    QVERIFY(feathered != original);
+
+    undo->trigger();
+    QCOMPARE(session->adjustments(id).adjust.feather, 0);
+    QCOMPARE(feather->value(), 0); // the panel shows it
+    QCOMPARE(saved(), original);
+    QVERIFY(!undo->isEnabled());
+    redo->trigger();
+    QCOMPARE(feather->value(), 6);
+    QCOMPARE(saved(), feathered);
+
+    // Strokes too: Reset Edits, then undo it.
+    QAction *reset = nullptr;
+    for (QAction *action : window.findChildren<QAction *>())
+        if (action->text() == QStringLiteral("Reset &Edits"))
+            reset = action;
+    QVERIFY(reset && reset->isEnabled());
+    reset->trigger();
+    QVERIFY(session->strokes(id).empty());
+    QVERIFY(saved() != feathered);
+    QCOMPARE(undo->text(), QStringLiteral("&Undo Reset Edits"));
+    undo->trigger();
+    QCOMPARE(session->strokes(id).size(), size_t(1));
+    QCOMPARE(saved(), feathered);
 }
 
 void TestMainWindow::savingAndBatchExportWriteTheSameBytes()
