@@ -258,7 +258,15 @@ QSize CompareView::minimumSizeHint() const
 
 bool CompareView::isSplit() const
 {
-    return hasResult() && m_mode == Mode::Split;
+    return hasResult() && m_mode == Mode::Split && !m_flashOriginal;
+}
+
+void CompareView::setFlashOriginal(bool flash)
+{
+    if (flash == m_flashOriginal)
+        return;
+    m_flashOriginal = flash;
+    update();
 }
 
 bool CompareView::isPannable() const
@@ -412,8 +420,9 @@ void CompareView::paintEvent(QPaintEvent *event)
         return;
     const double dpr = painter.device()->devicePixelRatioF();
 
-    const bool showResult = hasResult() && m_mode != Mode::OriginalOnly;
-    const bool showOriginal = !showResult || m_mode == Mode::Split;
+    const Mode mode = m_flashOriginal ? Mode::OriginalOnly : m_mode;
+    const bool showResult = hasResult() && mode != Mode::OriginalOnly;
+    const bool showOriginal = !showResult || mode == Mode::Split;
     double split = showOriginal ? visible.right() : visible.left();
     if (showOriginal && showResult)
         split = std::clamp(dividerX(image), visible.left(), visible.right());
@@ -543,6 +552,7 @@ void CompareView::paintDivider(QPainter &painter, const QRectF &visible, double 
 
 void CompareView::paintLabels(QPainter &painter, const QRectF &visible, double split) const
 {
+    const Mode mode = m_flashOriginal ? Mode::OriginalOnly : m_mode;
     QFont font = this->font();
     if (font.pointSizeF() > 0)
         font.setPointSizeF(font.pointSizeF() * 0.9);
@@ -578,9 +588,9 @@ void CompareView::paintLabels(QPainter &painter, const QRectF &visible, double s
     left.setRight(split);
     QRectF right = visible;
     right.setLeft(split);
-    if (m_mode != Mode::ResultOnly)
+    if (mode != Mode::ResultOnly)
         drawLabel(tr("Before"), true, left);
-    if (m_mode != Mode::OriginalOnly)
+    if (mode != Mode::OriginalOnly)
         drawLabel(tr("After"), false, right);
     painter.restore();
 }

@@ -32,6 +32,11 @@ public:
     explicit CompareView(QWidget *parent = nullptr);
     ~CompareView() override;
 
+    // While set (H held down), the original is shown whatever the mode; the mode, the zoom and the
+    // divider are as they were when it is cleared.
+    void setFlashOriginal(bool flash);
+    bool isFlashingOriginal() const { return m_flashOriginal; }
+
     // A new photo: the result is cleared, the view zooms to fit, the divider stays where it was.
     // fullSize is the photo's real pixel size (an invalid size means "the copy is full size").
     void setOriginal(const QImage &original, const QSize &fullSize = {});
@@ -159,6 +164,7 @@ private:
     QSize m_fullSize;
     QString m_placeholder;
     Mode m_mode = Mode::Split;
+    bool m_flashOriginal = false;
     double m_divider = 0.5;
     double m_zoom = 1.0;
     // The full-resolution photo point shown at the widget's centre: it survives resizes and zooms.

@@ -18,6 +18,7 @@
 #include "engine/ImageIO.h"
 #include "engine/PhotoFinder.h"
 
+#include <QAbstractSpinBox>
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
@@ -29,7 +30,9 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QLocale>
 #include <QMenuBar>
@@ -275,6 +278,7 @@ MainWindow::MainWindow(Engine *engine, PhotoSession *session, QWidget *parent)
         updateActions();
     });
     m_view->installEventFilter(this);
+    qApp->installEventFilter(this); // H flashes the original from anywhere in the window
     updateActions();
 }
 
@@ -867,6 +871,21 @@ void MainWindow::closeEvent(QCloseEvent *event)
 
 bool MainWindow::eventFilter(QObject *watched, QEvent *event)
 {
+    // Holding H shows the original over the result, wherever the focus is in this window (the
+    // list would take the letter for its keyboard search), except where H is typed as text.
+    if (event->type() == QEvent::KeyPress || event->type() == QEvent::KeyRelease) {
+        const auto *key = static_cast<QKeyEvent *>(event);
+        auto *widget = qobject_cast<QWidget *>(watched);
+        if (key->key() == Qt::Key_H && key->modifiers() == Qt::NoModifier && !key->isAutoRepeat() &&
+            widget && widget->window() == this &&
+            !qobject_cast<QLineEdit *>(QApplication::focusWidget()) &&
+            !qobject_cast<QAbstractSpinBox *>(QApplication::focusWidget())) {
+            m_view->setFlashOriginal(event->type() == QEvent::KeyPress);
+            return true;
+        }
+    }
+    if (watched == this && event->type() == QEvent::WindowDeactivate)
+        m_view->setFlashOriginal(false); // H was let go in another window
     if (watched == m_view && event->type() == QEvent::Paint && !m_painted) {
         m_painted = true;
         QMetaObject::invokeMethod(this, &MainWindow::firstPaint, Qt::QueuedConnection);

@@ -55,7 +55,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="+62"/>
+        <location filename="../../ui/MainWindow.cpp" line="+65"/>
         <source>Opening…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -930,7 +930,7 @@ Click to choose another image…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+512"/>
+        <location line="+522"/>
         <source>Before</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1035,12 +1035,12 @@ or use Add files… and Add folder…</source>
     <name>clearcut::ui::MainWindow</name>
     <message>
         <location filename="../../ui/MainWindow.cpp" line="+49"/>
-        <location line="+825"/>
+        <location line="+841"/>
         <source>ClearCut</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-793"/>
+        <location line="-809"/>
         <source>CUDA could not be used (%1): running on the CPU</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1060,7 +1060,7 @@ or use Add files… and Add folder…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+44"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1322,7 +1322,7 @@ or open them with Ctrl+O, or paste with Ctrl+V</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+64"/>
         <source>%1 of %2 done</source>
         <translation type="unfinished"></translation>
     </message>

@@ -124,6 +124,7 @@ private Q_SLOTS:
     void aPressAwayFromTheDividerDoesNotMoveIt();
     void aTransparentResultShowsACheckerboardNotTheOriginal();
     void originalOnlyAndResultOnlyShowOneSide();
+    void flashingShowsTheOriginalAndKeepsTheDivider();
     void aLowResolutionResultCoversTheSameArea();
     void zoomToFitAfterActualSizeFitsTheWidget();
     void zoomByKeepsTheAnchoredPointUnderTheAnchor();
@@ -242,6 +243,23 @@ void TestCompareView::originalOnlyAndResultOnlyShowOneSide()
     view->setMode(CompareView::Mode::Split);
     image = rendered(*view);
     QVERIFY(isRed(image.pixel(100, 200)));
+    QVERIFY(isBlue(image.pixel(300, 200)));
+}
+
+void TestCompareView::flashingShowsTheOriginalAndKeepsTheDivider()
+{
+    auto view = shownView();
+    view->setOriginal(red(), {});
+    view->setResult(blue());
+    view->setDividerPosition(0.3);
+    view->setFlashOriginal(true);
+    QImage image = rendered(*view);
+    QCOMPARE(count(image, isBluish), 0);
+    QVERIFY(isRed(image.pixel(300, 200)));
+    view->setFlashOriginal(false);
+    QCOMPARE(view->mode(), CompareView::Mode::Split);
+    QCOMPARE(view->dividerPosition(), 0.3);
+    image = rendered(*view);
     QVERIFY(isBlue(image.pixel(300, 200)));
 }
 

@@ -145,6 +145,7 @@ private Q_SLOTS:
     void edgeSettingsRecompositeWithoutTheNetwork();
     void editsBesideAPhotoArePaintedAndSurviveChanges();
     void undoAndRedoGiveTheSameBytes();
+    void holdingHFlashesTheOriginal();
     void theDragOutTileIsReadyForEachPhotoAndDroppingItBackAddsNothing();
     void clearAllEmptiesTheWindow();
     void aNewPhotoIsSelectedAndCtrlEqualsZoomsIn();
@@ -868,6 +869,28 @@ void TestMainWindow::undoAndRedoGiveTheSameBytes()
     undo->trigger();
     QCOMPARE(session->strokes(id).size(), size_t(1));
     QCOMPARE(saved(), feathered);
+}
+
+void TestMainWindow::holdingHFlashesTheOriginal()
+{
+    EngineThread engine;
+    ui::MainWindow window(engine.engine());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto *view = window.findChild<ui::CompareView *>();
+    QVERIFY(view);
+    const auto mode = view->mode();
+    // From the list, which would otherwise take the letter for its keyboard search.
+    window.photoList()->setFocus();
+    QTest::keyPress(window.photoList(), Qt::Key_H);
+    QVERIFY(view->isFlashingOriginal());
+    QCOMPARE(view->mode(), mode);
+    QTest::keyRelease(window.photoList(), Qt::Key_H);
+    QVERIFY(!view->isFlashingOriginal());
+    // With a modifier it is not the flash.
+    QTest::keyPress(window.photoList(), Qt::Key_H, Qt::ControlModifier);
+    QVERIFY(!view->isFlashingOriginal());
+    QTest::keyRelease(window.photoList(), Qt::Key_H, Qt::ControlModifier);
 }
 
 void TestMainWindow::savingAndBatchExportWriteTheSameBytes()
