@@ -261,6 +261,61 @@ bool CompareView::isSplit() const
     return hasResult() && m_mode == Mode::Split && !m_flashOriginal;
 }
 
+void CompareView::setBrush(const std::optional<Stroke> &brush)
+{
+    m_brush = brush;
+    if (!m_brush && m_drag == Drag::Paint) {
+        m_drag = Drag::None;
+        m_strokePoints.clear();
+    }
+    updateCursor();
+    update();
+}
+
+QPointF CompareView::toPhoto(const QPointF &widget) const
+{
+    return (widget - imageRect().topLeft()) / m_zoom;
+}
+
+QPointF CompareView::toWidget(const QPointF &photo) const
+{
+    return imageRect().topLeft() + photo * m_zoom;
+}
+
+void CompareView::paintBrush(QPainter &painter) const
+{
+    if (!m_brush)
+        return;
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing);
+    const double radius = m_brush->radius * m_zoom;
+    if (m_strokePoints.size() > 0) {
+        // The stroke so far, over the result: dark where it erases, light where it restores.
+        QPainterPath path(toWidget(m_strokePoints.front()));
+        for (const QPointF &p : m_strokePoints)
+            path.lineTo(toWidget(p));
+        const bool erase = m_brush->mode == Stroke::Mode::Erase;
+        QPen pen(erase ? QColor(20, 20, 20, 150) : QColor(255, 255, 255, 150),
+                 std::max(1.0, 2.0 * radius), Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin);
+        painter.strokePath(path, pen);
+    }
+    if (m_brushVisible) {
+        // The brush's outline, readable on light and dark pixels alike; the inner ring is where
+        // it paints at full strength.
+        painter.setBrush(Qt::NoBrush);
+        painter.setPen(QPen(QColor(0, 0, 0, 160), 3.0));
+        painter.drawEllipse(m_brushAt, radius, radius);
+        painter.setPen(QPen(QColor(255, 255, 255, 230), 1.0));
+        painter.drawEllipse(m_brushAt, radius, radius);
+        const double hard = radius * std::clamp(m_brush->hardness, 0.0, 1.0);
+        if (hard > 2.0 && hard < radius - 2.0) {
+            painter.setPen(QPen(QColor(255, 255, 255, 120), 1.0, Qt::DotLine));
+            painter.drawEllipse(m_brushAt, hard, hard);
+        }
+    }
+    painter.restore();
+}
+
 void CompareView::setFlashOriginal(bool flash)
 {
     if (flash == m_flashOriginal)
@@ -364,6 +419,8 @@ void CompareView::updateCursor()
         setCursor(Qt::SplitHCursor);
     else if (m_drag == Drag::Pan)
         setCursor(Qt::ClosedHandCursor);
+    else if (m_brush && hasResult())
+        setCursor(Qt::CrossCursor); // the brush's outline is drawn around it
     else if (m_hover == Hover::Image && isPannable())
         setCursor(Qt::OpenHandCursor);
     else
@@ -459,6 +516,7 @@ void CompareView::paintEvent(QPaintEvent *event)
         paintDivider(painter, visible, dividerX(image));
     if (hasResult())
         paintLabels(painter, visible, split);
+    paintBrush(painter);
 }
 
 void CompareView::paintLayer(QPainter &painter, const Layer &layer, const QRectF &image,
@@ -669,7 +727,12 @@ void CompareView::mousePressEvent(QMouseEvent *event)
         return;
     }
     const QPointF pos = event->position();
-    if (hitTest(pos) == Hover::Divider) {
+    if (m_brush && hasResult() && hitTest(pos) != Hover::Divider) {
+        m_drag = Drag::Paint;
+        m_strokePoints = {toPhoto(pos)};
+        m_brushAt = pos;
+        update();
+    } else if (hitTest(pos) == Hover::Divider) {
         m_drag = Drag::Divider;
         // Keep the grabbed point under the cursor instead of jumping the line to it.
         m_grabOffset = pos.x() - dividerX(imageRect());
@@ -698,8 +761,22 @@ void CompareView::mouseMoveEvent(QMouseEvent *event)
         clampCenter();
         update();
         break;
+    case Drag::Paint: {
+        // A point a screen pixel or more from the last: the path is as fine as the hand.
+        const QPointF photo = toPhoto(pos);
+        if ((photo - m_strokePoints.back()).manhattanLength() * m_zoom >= 1.0)
+            m_strokePoints.push_back(photo);
+        m_brushAt = pos;
+        update();
+        break;
+    }
     case Drag::None:
         setHover(hitTest(pos));
+        if (m_brush) {
+            m_brushAt = pos;
+            m_brushVisible = hasResult();
+            update();
+        }
         updateCursor();
         break;
     }
@@ -713,6 +790,16 @@ void CompareView::mouseReleaseEvent(QMouseEvent *event)
         return;
     }
     const bool wasDivider = m_drag == Drag::Divider;
+    if (m_drag == Drag::Paint && m_brush) {
+        Stroke stroke = *m_brush;
+        stroke.points.clear();
+        for (const QPointF &p : m_strokePoints)
+            stroke.points.emplace_back(p.x(), p.y());
+        m_strokePoints.clear();
+        m_drag = Drag::None;
+        update();
+        Q_EMIT strokePainted(stroke);
+    }
     m_drag = Drag::None;
     m_hover = hitTest(event->position());
     if (wasDivider)
@@ -759,6 +846,10 @@ void CompareView::leaveEvent(QEvent *event)
     if (m_drag == Drag::None) {
         setHover(Hover::None);
         updateCursor();
+    }
+    if (m_brushVisible) {
+        m_brushVisible = false;
+        update();
     }
     QWidget::leaveEvent(event);
 }

@@ -5,12 +5,15 @@
 // copies (the caller scales the photo down); zoom is measured against the photo's full resolution
 // so that "100%" means one photo pixel per device-independent pixel, whatever copy is on screen.
 
+#include "engine/Strokes.h"
+
 #include <QImage>
 #include <QPixmap>
 #include <QPointF>
 #include <QRectF>
 #include <QWidget>
 
+#include <optional>
 #include <vector>
 
 namespace clearcut::ui {
@@ -36,6 +39,15 @@ public:
     // divider are as they were when it is cleared.
     void setFlashOriginal(bool flash);
     bool isFlashingOriginal() const { return m_flashOriginal; }
+
+    // A brush (radius in full-resolution photo pixels): dragging over the result paints a stroke
+    // instead of panning, shown live under the cursor and handed over whole on release
+    // (strokePainted). None: dragging pans and moves the divider.
+    void setBrush(const std::optional<Stroke> &brush);
+    std::optional<Stroke> brush() const { return m_brush; }
+    // Widget position to full-resolution photo pixels, and back.
+    QPointF toPhoto(const QPointF &widget) const;
+    QPointF toWidget(const QPointF &photo) const;
 
     // A new photo: the result is cleared, the view zooms to fit, the divider stays where it was.
     // fullSize is the photo's real pixel size (an invalid size means "the copy is full size").
@@ -93,6 +105,8 @@ Q_SIGNALS:
     // Emitted whenever the position changes, by dragging or by setDividerPosition().
     void dividerMoved(double x);
     void zoomChanged(double zoom);
+    // A brush stroke, in full-resolution photo pixels, with the brush's settings.
+    void strokePainted(const clearcut::Stroke &stroke);
 
 protected:
     bool event(QEvent *event) override;
@@ -128,7 +142,8 @@ private:
     {
         None,
         Divider,
-        Pan
+        Pan,
+        Paint
     };
     enum class Hover
     {
@@ -157,6 +172,7 @@ private:
     void paintCropFrame(QPainter &painter, const QRectF &image, const QRectF &target);
     void paintDivider(QPainter &painter, const QRectF &visible, double x) const;
     void paintLabels(QPainter &painter, const QRectF &visible, double split) const;
+    void paintBrush(QPainter &painter) const;
 
     Layer m_original;
     Layer m_result;
@@ -165,6 +181,10 @@ private:
     QString m_placeholder;
     Mode m_mode = Mode::Split;
     bool m_flashOriginal = false;
+    std::optional<Stroke> m_brush;
+    std::vector<QPointF> m_strokePoints; // the stroke being painted, in photo pixels
+    QPointF m_brushAt;                   // the cursor, in widget pixels
+    bool m_brushVisible = false;
     double m_divider = 0.5;
     double m_zoom = 1.0;
     // The full-resolution photo point shown at the widget's centre: it survives resizes and zooms.

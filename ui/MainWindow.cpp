@@ -267,6 +267,13 @@ MainWindow::MainWindow(Engine *engine, PhotoSession *session, QWidget *parent)
         m_dragOut->setSource({}, {});
         rememberAdjustments(adjustments);
     });
+    connect(m_view, &CompareView::strokePainted, this, [this](const Stroke &stroke) {
+        const quint64 id = currentId();
+        std::vector<Stroke> strokes = m_session->strokes(id);
+        strokes.push_back(stroke);
+        m_history->setStrokes(id, strokes,
+                              stroke.mode == Stroke::Mode::Erase ? tr("Erase") : tr("Restore"));
+    });
     connect(m_history, &EditHistory::applied, this, [this](quint64 id) {
         if (id != currentId())
             return;
@@ -402,6 +409,46 @@ void MainWindow::createActions()
         view->addAction(tr("Zoom &Out"), this, [zoomAroundCentre] { zoomAroundCentre(0.8); });
     zoomOut->setShortcut(QKeySequence::ZoomOut);
 
+    // Brushes: fix what the model got wrong on the result side of the view.
+    QMenu *brush = menuBar()->addMenu(tr("&Brush"));
+    m_brushGroup = new QActionGroup(this);
+    m_brushGroup->setExclusionPolicy(QActionGroup::ExclusionPolicy::ExclusiveOptional);
+    m_eraseAction = brush->addAction(tr("&Erase"));
+    m_eraseAction->setShortcut(QKeySequence(Qt::Key_E));
+    m_eraseAction->setToolTip(tr("Paint over the result to make it background"));
+    m_restoreAction = brush->addAction(tr("&Restore"));
+    m_restoreAction->setShortcut(QKeySequence(Qt::Key_R));
+    m_restoreAction->setToolTip(tr("Paint over the result to bring the subject back"));
+    for (QAction *action : {m_eraseAction, m_restoreAction}) {
+        action->setCheckable(true);
+        m_brushGroup->addAction(action);
+    }
+    connect(m_brushGroup, &QActionGroup::triggered, this, [this] { updateBrush(); });
+    brush->addSeparator();
+    QAction *edgeAware = brush->addAction(tr("Edge-&Aware"));
+    edgeAware->setCheckable(true);
+    edgeAware->setToolTip(tr("Keep the stroke to its side of the photo's edges"));
+    connect(edgeAware, &QAction::toggled, this, [this](bool on) {
+        m_brushSettings.edgeAware = on;
+        updateBrush();
+    });
+    const auto resize = [this](double factor) {
+        m_brushSettings.radius = std::clamp(m_brushSettings.radius * factor, 1.0, 2000.0);
+        updateBrush();
+    };
+    const auto harden = [this](double step) {
+        m_brushSettings.hardness = std::clamp(m_brushSettings.hardness + step, 0.0, 1.0);
+        updateBrush();
+    };
+    brush->addAction(tr("&Larger"), this, [resize] { resize(1.25); })
+        ->setShortcut(QKeySequence(Qt::Key_BracketRight));
+    brush->addAction(tr("&Smaller"), this, [resize] { resize(0.8); })
+        ->setShortcut(QKeySequence(Qt::Key_BracketLeft));
+    brush->addAction(tr("&Harder"), this, [harden] { harden(0.25); })
+        ->setShortcut(QKeySequence(Qt::Key_BraceRight));
+    brush->addAction(tr("S&ofter"), this, [harden] { harden(-0.25); })
+        ->setShortcut(QKeySequence(Qt::Key_BraceLeft));
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     m_aboutAction = help->addAction(tr("&About ClearCut"), this, &MainWindow::showAbout);
     m_aboutAction->setMenuRole(QAction::AboutRole);
@@ -419,6 +466,23 @@ void MainWindow::createActions()
     toolbar->addSeparator();
     toolbar->addAction(m_fitAction);
     toolbar->addAction(m_actualAction);
+}
+
+void MainWindow::updateBrush()
+{
+    QAction *checked = m_brushGroup->checkedAction();
+    if (!checked) {
+        m_view->setBrush(std::nullopt);
+        return;
+    }
+    m_brushSettings.mode = checked == m_eraseAction ? Stroke::Mode::Erase : Stroke::Mode::Restore;
+    m_view->setBrush(m_brushSettings);
+    statusBar()->showMessage(tr("%1 brush: %2 px, hardness %3%%4")
+                                 .arg(checked == m_eraseAction ? tr("Erase") : tr("Restore"))
+                                 .arg(qRound(m_brushSettings.radius))
+                                 .arg(qRound(m_brushSettings.hardness * 100))
+                                 .arg(m_brushSettings.edgeAware ? tr(", edge-aware") : QString()),
+                             4000);
 }
 
 void MainWindow::applyIcons()

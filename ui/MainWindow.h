@@ -6,6 +6,7 @@
 
 #include "AppSettings.h"
 
+#include "engine/Strokes.h"
 #include "engine/Types.h"
 
 #include <QHash>
@@ -90,6 +91,7 @@ protected:
 private:
     void createActions();
     void applyIcons();
+    void updateBrush();
     void createLayout();
     void openFiles();
     void paste();
@@ -167,6 +169,16 @@ private:
     QAction *m_saveAsAction = nullptr;
     QAction *m_copyAction = nullptr;
     QAction *m_resetEditsAction = nullptr;
+    QActionGroup *m_brushGroup = nullptr;
+    QAction *m_eraseAction = nullptr;
+    QAction *m_restoreAction = nullptr;
+    // The brush's settings (mode set from the checked action); radius in photo pixels.
+    Stroke m_brushSettings = [] {
+        Stroke s;
+        s.radius = 30;
+        s.hardness = 0.75;
+        return s;
+    }();
     QAction *m_pasteAction = nullptr;
     QAction *m_batchAction = nullptr;
     QAction *m_removeAction = nullptr;

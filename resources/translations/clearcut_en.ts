@@ -930,7 +930,7 @@ Click to choose another image…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+522"/>
+        <location line="+580"/>
         <source>Before</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1035,12 +1035,12 @@ or use Add files… and Add folder…</source>
     <name>clearcut::ui::MainWindow</name>
     <message>
         <location filename="../../ui/MainWindow.cpp" line="+49"/>
-        <location line="+841"/>
+        <location line="+905"/>
         <source>ClearCut</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-809"/>
+        <location line="-873"/>
         <source>CUDA could not be used (%1): running on the CPU</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1060,7 +1060,19 @@ or use Add files… and Add folder…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+23"/>
+        <location line="+206"/>
+        <source>Erase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-206"/>
+        <location line="+206"/>
+        <source>Restore</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-178"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1201,6 +1213,61 @@ or use Add files… and Add folder…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+4"/>
+        <source>&amp;Brush</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Erase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Paint over the result to make it background</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Restore</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Paint over the result to bring the subject back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Edge-&amp;Aware</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Keep the stroke to its side of the photo&apos;s edges</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>&amp;Larger</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Smaller</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Harder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>S&amp;ofter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+3"/>
         <source>&amp;Help</source>
         <translation type="unfinished"></translation>
@@ -1216,7 +1283,17 @@ or use Add files… and Add folder…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+24"/>
+        <source>%1 brush: %2 px, hardness %3%%4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>, edge-aware</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+41"/>
         <source>Drop photos or folders here
 or open them with Ctrl+O, or paste with Ctrl+V</source>
         <translation type="unfinished"></translation>

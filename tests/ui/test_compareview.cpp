@@ -125,6 +125,7 @@ private Q_SLOTS:
     void aTransparentResultShowsACheckerboardNotTheOriginal();
     void originalOnlyAndResultOnlyShowOneSide();
     void flashingShowsTheOriginalAndKeepsTheDivider();
+    void aBrushDragIsAStrokeInPhotoPixelsAtAnyZoom();
     void aLowResolutionResultCoversTheSameArea();
     void zoomToFitAfterActualSizeFitsTheWidget();
     void zoomByKeepsTheAnchoredPointUnderTheAnchor();
@@ -261,6 +262,48 @@ void TestCompareView::flashingShowsTheOriginalAndKeepsTheDivider()
     QCOMPARE(view->dividerPosition(), 0.3);
     image = rendered(*view);
     QVERIFY(isBlue(image.pixel(300, 200)));
+}
+
+void TestCompareView::aBrushDragIsAStrokeInPhotoPixelsAtAnyZoom()
+{
+    auto view = shownView();
+    // A 400x300 display copy of a 1600x1200 photo.
+    view->setOriginal(red(), QSize(1600, 1200));
+    view->setResult(blue());
+    view->setMode(CompareView::Mode::ResultOnly);
+    clearcut::Stroke brush;
+    brush.mode = clearcut::Stroke::Mode::Restore;
+    brush.radius = 25;
+    view->setBrush(brush);
+    std::vector<clearcut::Stroke> painted;
+    connect(view.get(), &CompareView::strokePainted, this,
+            [&](const clearcut::Stroke &stroke) { painted.push_back(stroke); });
+    for (const double zoom : {view->zoom(), 1.0, 3.0}) {
+        view->setZoom(zoom, QPointF(view->width() / 2.0, view->height() / 2.0));
+        const QPointF from = view->toWidget({800, 600}), to = view->toWidget({830, 610});
+        QTest::mousePress(view.get(), Qt::LeftButton, {}, from.toPoint());
+        QTest::mouseMove(view.get(), ((from + to) / 2).toPoint());
+        QTest::mouseMove(view.get(), to.toPoint());
+        QTest::mouseRelease(view.get(), Qt::LeftButton, {}, to.toPoint());
+        QVERIFY(!painted.empty());
+        const clearcut::Stroke &stroke = painted.back();
+        QCOMPARE(stroke.mode, clearcut::Stroke::Mode::Restore);
+        QCOMPARE(stroke.radius, 25.0);
+        QVERIFY(stroke.points.size() >= 2);
+        // Within one screen pixel of where the mouse was, in photo pixels.
+        const double tolerance = 1.0 / zoom + 1e-9;
+        QVERIFY(std::abs(stroke.points.front().x - 800) <= tolerance);
+        QVERIFY(std::abs(stroke.points.front().y - 600) <= tolerance);
+        QVERIFY(std::abs(stroke.points.back().x - 830) <= tolerance);
+        QVERIFY(std::abs(stroke.points.back().y - 610) <= tolerance);
+    }
+    QCOMPARE(painted.size(), size_t(3));
+    // Without a brush a drag pans again and paints nothing.
+    view->setBrush(std::nullopt);
+    QTest::mousePress(view.get(), Qt::LeftButton, {}, QPoint(100, 100));
+    QTest::mouseMove(view.get(), QPoint(150, 120));
+    QTest::mouseRelease(view.get(), Qt::LeftButton, {}, QPoint(150, 120));
+    QCOMPARE(painted.size(), size_t(3));
 }
 
 void TestCompareView::aLowResolutionResultCoversTheSameArea()

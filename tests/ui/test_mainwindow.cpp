@@ -36,6 +36,8 @@
 #include <QToolBar>
 #include <QToolButton>
 
+#include <cmath>
+
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -146,6 +148,7 @@ private Q_SLOTS:
     void editsBesideAPhotoArePaintedAndSurviveChanges();
     void undoAndRedoGiveTheSameBytes();
     void holdingHFlashesTheOriginal();
+    void theEraseBrushMakesThosePixelsTransparent();
     void theDragOutTileIsReadyForEachPhotoAndDroppingItBackAddsNothing();
     void clearAllEmptiesTheWindow();
     void aNewPhotoIsSelectedAndCtrlEqualsZoomsIn();
@@ -891,6 +894,66 @@ void TestMainWindow::holdingHFlashesTheOriginal()
     QTest::keyPress(window.photoList(), Qt::Key_H, Qt::ControlModifier);
     QVERIFY(!view->isFlashingOriginal());
     QTest::keyRelease(window.photoList(), Qt::Key_H, Qt::ControlModifier);
+}
+
+void TestMainWindow::theEraseBrushMakesThosePixelsTransparent()
+{
+    // The model keeps the left (red) half; a brush stroke erases part of it.
+    cv::Mat pixels(240, 320, CV_8UC3, cv::Scalar(255, 0, 0));
+    pixels(cv::Rect(0, 0, 160, 240)).setTo(cv::Scalar(0, 0, 255));
+    const QString photo = m_dir.filePath(QStringLiteral("brush.png"));
+    QCOMPARE(ImageIO::writeImageAtomic(photo, pixels), QString());
+    EngineThread engine;
+    ui::MainWindow window(engine.engine());
+    window.resize(1000, 700);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.loadModel();
+    window.addFiles({photo});
+    PhotoSession *session = window.session();
+    QTRY_COMPARE(session->ids().size(), 1);
+    const quint64 id = session->ids().first();
+    QTRY_COMPARE_WITH_TIMEOUT(session->photo(id)->state, PhotoSession::State::Done, 30000);
+    auto *view = window.findChild<ui::CompareView *>();
+    QTRY_VERIFY(view->hasResult());
+    view->setMode(ui::CompareView::Mode::ResultOnly);
+
+    QAction *erase = actionWithShortcut(&window, QKeySequence(Qt::Key_E));
+    QVERIFY(erase);
+    erase->trigger();
+    QVERIFY(view->brush().has_value());
+    const double radius = view->brush()->radius;
+    const QPoint at = view->toWidget({80, 120}).toPoint();
+    const QPointF photoAt = view->toPhoto(at);
+    QTest::mousePress(view, Qt::LeftButton, {}, at);
+    QTest::mouseRelease(view, Qt::LeftButton, {}, at);
+    QCOMPARE(session->strokes(id).size(), size_t(1));
+
+    const QString saved = m_dir.filePath(QStringLiteral("brush-out.png"));
+    QSignalSpy done(session, &PhotoSession::saved);
+    session->save(id, saved, QStringLiteral("png"));
+    QVERIFY(done.wait(30000));
+    const cv::Mat rgba = cv::imread(saved.toStdString(), cv::IMREAD_UNCHANGED);
+    QCOMPARE(rgba.channels(), 4);
+    // Hard brush core: erased within it; the rest of the subject untouched.
+    const double hard = radius * view->brush()->hardness;
+    int wrong = 0;
+    for (int y = 0; y < rgba.rows; ++y) {
+        for (int x = 0; x < 150; ++x) {
+            const double d = std::hypot(x - photoAt.x(), y - photoAt.y());
+            const int alpha = rgba.at<cv::Vec4b>(y, x)[3];
+            if ((d < hard - 1 && alpha != 0) || (d > radius + 1 && alpha < 200))
+                ++wrong;
+        }
+    }
+    QCOMPARE(wrong, 0);
+
+    QAction *undo = actionWithShortcut(&window, QKeySequence(QKeySequence::Undo));
+    QCOMPARE(undo->text(), QStringLiteral("&Undo Erase"));
+    undo->trigger();
+    QVERIFY(session->strokes(id).empty());
+    erase->trigger(); // unchecked: dragging pans again
+    QVERIFY(!view->brush().has_value());
 }
 
 void TestMainWindow::savingAndBatchExportWriteTheSameBytes()
