@@ -9,7 +9,9 @@
 #include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QInputDialog>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPainter>
 #include <QRadioButton>
 #include <QSignalBlocker>
@@ -81,7 +83,8 @@ AdjustPanel::AdjustPanel(QWidget *parent)
       m_margin(pixelBox(this, "cropMargin", 0, kMaxMargin)), m_canvas(new QComboBox(this)),
       m_canvasSize(new QWidget(this)),
       m_canvasWidth(pixelBox(m_canvasSize, "canvasWidth", 1, Framing::kMaxCanvasSide)),
-      m_canvasHeight(pixelBox(m_canvasSize, "canvasHeight", 1, Framing::kMaxCanvasSide))
+      m_canvasHeight(pixelBox(m_canvasSize, "canvasHeight", 1, Framing::kMaxCanvasSide)),
+      m_preset(new QComboBox(this)), m_savePreset(new QToolButton(this))
 {
     m_colourPicker = [this](const QColor &current) -> std::optional<QColor> {
         const QColor colour = QColorDialog::getColor(current.isValid() ? current : Qt::white, this,
@@ -256,7 +259,31 @@ AdjustPanel::AdjustPanel(QWidget *parent)
     auto *cropBox = new QGroupBox(tr("Crop"), this);
     cropBox->setLayout(cropGrid);
 
+    m_preset->setObjectName(QStringLiteral("preset"));
+    m_preset->setToolTip(tr("Saved adjustments: pick one to apply it"));
+    m_preset->addItem(tr("No preset"));
+    m_savePreset->setObjectName(QStringLiteral("savePreset"));
+    m_savePreset->setText(tr("Save…"));
+    m_savePreset->setToolTip(tr("Save these adjustments as a preset"));
+    auto *presetRow = new QHBoxLayout;
+    presetRow->addWidget(m_preset, 1);
+    presetRow->addWidget(m_savePreset);
+    auto *presetBox = new QGroupBox(tr("Preset"), this);
+    presetBox->setLayout(presetRow);
+    m_namePicker = [this](const QString &current) -> std::optional<QString> {
+        bool ok = false;
+        const QString name = QInputDialog::getText(this, tr("Save Preset"), tr("Preset name:"),
+                                                   QLineEdit::Normal, current, &ok)
+                                 .trimmed();
+        if (!ok || name.isEmpty())
+            return std::nullopt;
+        return name;
+    };
+    connect(m_preset, &QComboBox::activated, this, &AdjustPanel::choosePreset);
+    connect(m_savePreset, &QToolButton::clicked, this, &AdjustPanel::savePreset);
+
     auto *layout = new QVBoxLayout(this);
+    layout->addWidget(presetBox);
     layout->addWidget(outputBox);
     layout->addWidget(maskBox);
     layout->addWidget(edgeBox);
@@ -385,6 +412,7 @@ void AdjustPanel::setAdjustments(const Adjustments &adjustments)
     setOutputType(adjustments.type);
     setAdjust(adjustments.adjust);
     setFraming(adjustments.framing);
+    showPreset();
 }
 
 void AdjustPanel::setColourPicker(ColourPicker picker)
@@ -553,7 +581,55 @@ void AdjustPanel::showFraming()
 
 void AdjustPanel::emitChanged()
 {
+    showPreset();
     Q_EMIT changed(adjustments());
+}
+
+void AdjustPanel::setNamePicker(NamePicker picker)
+{
+    m_namePicker = std::move(picker);
+}
+
+void AdjustPanel::setPresets(const QList<Preset> &presets)
+{
+    m_presets = presets;
+    const QSignalBlocker blocker(m_preset);
+    while (m_preset->count() > 1)
+        m_preset->removeItem(1);
+    for (const Preset &preset : presets)
+        m_preset->addItem(preset.name);
+    showPreset();
+}
+
+void AdjustPanel::showPreset()
+{
+    const Adjustments shown = adjustments();
+    int index = 0;
+    for (int i = 0; i < m_presets.size(); ++i) {
+        if (m_presets.at(i).adjustments == shown) {
+            index = i + 1;
+            break;
+        }
+    }
+    const QSignalBlocker blocker(m_preset);
+    m_preset->setCurrentIndex(index);
+}
+
+void AdjustPanel::choosePreset(int index)
+{
+    if (index < 1 || index > m_presets.size())
+        return;
+    const Preset preset = m_presets.at(index - 1);
+    setAdjustments(preset.adjustments);
+    emitChanged();
+    Q_EMIT presetChosen(preset);
+}
+
+void AdjustPanel::savePreset()
+{
+    const QString current = m_preset->currentIndex() > 0 ? m_preset->currentText() : QString();
+    if (const std::optional<QString> name = m_namePicker(current))
+        Q_EMIT presetSaveRequested(*name);
 }
 
 } // namespace clearcut::ui

@@ -5,6 +5,8 @@
 // refined, cleaned, softened and moved, and how the result is framed (cropped to the subject, on
 // a canvas). Every change applies at once; there is no Apply button.
 
+#include "Presets.h"
+
 #include "engine/Framing.h"
 #include "engine/MaskRefiner.h"
 #include "engine/OutputType.h"
@@ -36,6 +38,8 @@ public:
     // when cancelled. Replaceable so tests never open a modal dialog.
     using ColourPicker = std::function<std::optional<QColor>(const QColor &current)>;
     using ImagePicker = std::function<std::optional<QString>(const QString &current)>;
+    // Ask for a preset's name (Save preset); nullopt when cancelled.
+    using NamePicker = std::function<std::optional<QString>(const QString &current)>;
 
     explicit AdjustPanel(QWidget *parent = nullptr);
 
@@ -54,12 +58,24 @@ public:
 
     void setColourPicker(ColourPicker picker);
     void setImagePicker(ImagePicker picker);
+    void setNamePicker(NamePicker picker);
+
+    // The presets offered at the top of the panel; the one matching what the panel shows is
+    // selected, else "No preset".
+    void setPresets(const QList<Preset> &presets);
+    QList<Preset> presets() const { return m_presets; }
 
 Q_SIGNALS:
     // On every change the user makes, with everything the panel shows; while a slider is dragged,
     // on every step (the receiver drops work made stale by a newer step). A number typed into a
     // spin box counts once it is entered, not on every key.
     void changed(const clearcut::Adjustments &adjustments);
+    // The user picked a preset (its adjustments are shown and changed() was emitted too: this
+    // adds its format).
+    void presetChosen(const clearcut::ui::Preset &preset);
+    // Save preset: what the panel shows, under this name (the receiver keeps the list and gives
+    // it back through setPresets).
+    void presetSaveRequested(const QString &name);
 
 private:
     enum Choice
@@ -83,12 +99,17 @@ private:
     void showEdge();
     void showFraming();
     void emitChanged();
+    void showPreset();
+    void choosePreset(int index);
+    void savePreset();
 
     OutputType m_type;
     QColor m_colour; // the last custom colour, invalid until one is chosen
     QString m_image; // the last background image, empty until one is chosen
     ColourPicker m_colourPicker;
     ImagePicker m_imagePicker;
+    NamePicker m_namePicker;
+    QList<Preset> m_presets;
 
     QButtonGroup *m_choices;
     QToolButton *m_colourSwatch;
@@ -111,6 +132,8 @@ private:
     QWidget *m_canvasSize;
     QSpinBox *m_canvasWidth;
     QSpinBox *m_canvasHeight;
+    QComboBox *m_preset;
+    QToolButton *m_savePreset;
 };
 
 } // namespace clearcut::ui

@@ -236,6 +236,17 @@ BatchDialog::BatchDialog(Engine *engine, const QStringList &initialPaths, QWidge
     connect(m_exporter, &BatchExporter::progress, this, &BatchDialog::onProgress);
     connect(m_exporter, &BatchExporter::itemFinished, this, &BatchDialog::onItemFinished);
     connect(m_exporter, &BatchExporter::finished, this, &BatchDialog::onFinished);
+    connect(m_adjust, &AdjustPanel::presetChosen, this, [this](const Preset &preset) {
+        // The batch's format list names WebP twice (lossless first): the preset's suffix picks
+        // the first that writes it.
+        for (int i = 0; i < m_format->count(); ++i) {
+            if (QLatin1String(formatChoice(m_format->itemData(i).toString()).format) ==
+                preset.format) {
+                m_format->setCurrentIndex(i);
+                break;
+            }
+        }
+    });
     connect(m_adjust, &AdjustPanel::changed, this, [this] {
         updateFormat();
         updatePreview();
@@ -988,6 +999,11 @@ void BatchDialog::updateStart()
     m_start->setEnabled(missing.isEmpty() && !isRunning());
     m_start->setToolTip(missing);
     m_copyFailures->setEnabled(!isRunning() && !m_summary.failures.isEmpty());
+}
+
+void BatchDialog::setPresets(const QList<Preset> &presets)
+{
+    m_adjust->setPresets(presets);
 }
 
 void BatchDialog::startFrom(const Adjustments &adjustments)

@@ -4,6 +4,7 @@
 // named, where they go; then the run's progress, its failures as they happen, and a summary. Not
 // modal: the main window stays usable while a batch runs. The work itself is BatchExporter's.
 
+#include "Presets.h"
 #include "engine/BatchExporter.h"
 #include "engine/PhotoExport.h"
 
@@ -44,6 +45,8 @@ public:
     // The output and mask adjustments to start from (the main window's current photo's), instead
     // of the last batch's.
     void startFrom(const Adjustments &adjustments);
+    // The presets its panel offers; picking one also picks its format.
+    void setPresets(const QList<Preset> &presets);
     ~BatchDialog() override;
 
     // Files are taken as they are; folders are searched recursively for supported photos.

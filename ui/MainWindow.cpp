@@ -25,8 +25,10 @@
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QDesktopServices>
+#include <QDir>
 #include <QDrag>
 #include <QDragEnterEvent>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -38,6 +40,7 @@
 #include <QMenuBar>
 #include <QMimeData>
 #include <QPainter>
+#include <QSaveFile>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSettings>
@@ -191,6 +194,8 @@ MainWindow::MainWindow(Engine *engine, PhotoSession *session, QWidget *parent)
     // As the panel shows them (its ranges hold hand-edited values in bounds), so what the photos
     // get is what the panel says.
     m_adjust->setAdjustments({m_settings.outputType, m_settings.adjust, m_settings.framing});
+    m_presets = Presets::load(*openSettings());
+    m_adjust->setPresets(m_presets);
     rememberAdjustments(m_adjust->adjustments());
     m_session->setAdjustments(m_adjust->adjustments());
 
@@ -267,6 +272,14 @@ MainWindow::MainWindow(Engine *engine, PhotoSession *session, QWidget *parent)
         m_dragOut->setSource({}, {});
         rememberAdjustments(adjustments);
     });
+    connect(m_adjust, &AdjustPanel::presetSaveRequested, this, [this](const QString &name) {
+        setPresets(Presets::withPreset(m_presets,
+                                       {name, m_adjust->adjustments(), m_settings.outputFormat}));
+        statusBar()->showMessage(tr("Saved the preset \u201c%1\u201d").arg(name), 4000);
+    });
+    connect(m_adjust, &AdjustPanel::presetChosen, this, [this](const Preset &preset) {
+        m_settings.outputFormat = preset.format; // Save offers it next
+    });
     connect(m_view, &CompareView::strokePainted, this, [this](const Stroke &stroke) {
         const quint64 id = currentId();
         std::vector<Stroke> strokes = m_session->strokes(id);
@@ -318,12 +331,27 @@ void MainWindow::createActions()
             if (const PhotoSession::Photo *photo = m_session->photo(id); !photo->path.isEmpty())
                 paths << photo->path;
         auto *dialog = new BatchDialog(m_engine, paths, this);
+        dialog->setPresets(m_presets);
         if (m_session->photo(currentId())) // the batch starts from the photo looked at
             dialog->startFrom(m_session->adjustments(currentId()));
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->show();
     });
     m_batchAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_B));
+    file->addSeparator();
+    file->addAction(tr("&Import Presets…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Import Presets"), QString(),
+                                                          tr("Presets (*.json)"));
+        if (!path.isEmpty())
+            importPresets(path);
+    });
+    file->addAction(tr("E&xport Presets…"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export Presets"),
+                                                          QStringLiteral("clearcut-presets.json"),
+                                                          tr("Presets (*.json)"));
+        if (!path.isEmpty())
+            exportPresets(path);
+    });
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -466,6 +494,48 @@ void MainWindow::createActions()
     toolbar->addSeparator();
     toolbar->addAction(m_fitAction);
     toolbar->addAction(m_actualAction);
+}
+
+void MainWindow::setPresets(const QList<Preset> &presets)
+{
+    m_presets = presets;
+    Presets::save(*openSettings(), m_presets);
+    m_adjust->setPresets(m_presets);
+}
+
+bool MainWindow::importPresets(const QString &path)
+{
+    QFile file(path);
+    QString error;
+    std::optional<QList<Preset>> imported;
+    if (!file.open(QIODevice::ReadOnly))
+        error = file.errorString();
+    else
+        imported = Presets::fromJson(file.readAll(), &error);
+    if (!imported) {
+        showMessage(
+            tr("Cannot import presets from %1: %2").arg(QDir::toNativeSeparators(path), error));
+        return false;
+    }
+    QList<Preset> presets = m_presets;
+    for (const Preset &preset : *imported)
+        presets = Presets::withPreset(presets, preset);
+    setPresets(presets);
+    statusBar()->showMessage(tr("Imported %n preset(s)", nullptr, int(imported->size())), 4000);
+    return true;
+}
+
+bool MainWindow::exportPresets(const QString &path)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(Presets::toJson(m_presets)) < 0 ||
+        !file.commit()) {
+        showMessage(tr("Cannot export presets to %1: %2")
+                        .arg(QDir::toNativeSeparators(path), file.errorString()));
+        return false;
+    }
+    statusBar()->showMessage(tr("Exported %n preset(s)", nullptr, int(m_presets.size())), 4000);
+    return true;
 }
 
 void MainWindow::updateBrush()

@@ -5,6 +5,7 @@
 // the Engine's signals; never waits on it.
 
 #include "AppSettings.h"
+#include "Presets.h"
 
 #include "engine/Strokes.h"
 #include "engine/Types.h"
@@ -68,6 +69,13 @@ public:
     QListWidget *photoList() const { return m_list; }
     bool isDropHighlighted() const { return m_dropHighlight; }
     QString lastMessage() const { return m_lastMessage; }
+
+    // Presets: File > Import / Export Presets (what those menu items do after their file
+    // dialogs); false with a message in the window on failure. Imported presets replace ones of
+    // the same name.
+    bool importPresets(const QString &path);
+    bool exportPresets(const QString &path);
+    QList<Preset> presets() const { return m_presets; }
     // Whether CUDA can run models here, once the check (started when the first model load ends,
     // off the UI thread) has answered.
     std::optional<CudaSupport> cudaSupport() const { return m_cudaSupport; }
@@ -92,6 +100,7 @@ private:
     void createActions();
     void applyIcons();
     void updateBrush();
+    void setPresets(const QList<Preset> &presets);
     void createLayout();
     void openFiles();
     void paste();
@@ -126,6 +135,7 @@ private:
 
     Engine *m_engine;
     AppSettings m_settings;
+    QList<Preset> m_presets;
     PhotoSession *m_session;
     EditHistory *m_history = nullptr;
     CompareView *m_view;

@@ -55,7 +55,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/MainWindow.cpp" line="+65"/>
+        <location filename="../../ui/MainWindow.cpp" line="+68"/>
         <source>Opening…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -125,7 +125,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/AdjustPanel.cpp" line="+41"/>
+        <location filename="../../ui/AdjustPanel.cpp" line="+43"/>
         <source> px</source>
         <translation type="unfinished"></translation>
     </message>
@@ -219,7 +219,7 @@
 <context>
     <name>clearcut::ui::AdjustPanel</name>
     <message>
-        <location filename="../../ui/AdjustPanel.cpp" line="+47"/>
+        <location filename="../../ui/AdjustPanel.cpp" line="+48"/>
         <source>Background colour</source>
         <translation type="unfinished"></translation>
     </message>
@@ -341,13 +341,13 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+374"/>
+        <location line="+399"/>
         <location line="+8"/>
         <source>%1%</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-380"/>
+        <location line="-405"/>
         <source>Keep background instead</source>
         <translation type="unfinished"></translation>
     </message>
@@ -472,7 +472,42 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+253"/>
+        <location line="+4"/>
+        <source>Saved adjustments: pick one to apply it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No preset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save these adjustments as a preset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Preset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Save Preset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Preset name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+262"/>
         <location line="+4"/>
         <source>Choose…</source>
         <translation type="unfinished"></translation>
@@ -513,17 +548,17 @@ Click to choose another image…</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+660"/>
+        <location line="+671"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-658"/>
+        <location line="-669"/>
         <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+58"/>
         <source>Photos</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1025,7 +1060,7 @@ Click to choose another image…</source>
 <context>
     <name>clearcut::ui::InputList</name>
     <message>
-        <location filename="../../ui/BatchDialog.cpp" line="-807"/>
+        <location filename="../../ui/BatchDialog.cpp" line="-818"/>
         <source>Drop photos or folders here,
 or use Add files… and Add folder…</source>
         <translation type="unfinished"></translation>
@@ -1035,12 +1070,12 @@ or use Add files… and Add folder…</source>
     <name>clearcut::ui::MainWindow</name>
     <message>
         <location filename="../../ui/MainWindow.cpp" line="+49"/>
-        <location line="+905"/>
+        <location line="+972"/>
         <source>ClearCut</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-873"/>
+        <location line="-938"/>
         <source>CUDA could not be used (%1): running on the CPU</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1060,19 +1095,24 @@ or use Add files… and Add folder…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
-        <location line="+206"/>
+        <location line="+21"/>
+        <source>Saved the preset “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location line="+263"/>
         <source>Erase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-206"/>
-        <location line="+206"/>
+        <location line="-263"/>
+        <location line="+263"/>
         <source>Restore</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-178"/>
+        <location line="-235"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1097,7 +1137,33 @@ or use Add files… and Add folder…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
+        <source>&amp;Import Presets…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Import Presets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+7"/>
+        <source>Presets (*.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <source>E&amp;xport Presets…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export Presets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1283,7 +1349,33 @@ or use Add files… and Add folder…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+33"/>
+        <source>Cannot import presets from %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+7"/>
+        <source>Imported %n preset(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Cannot export presets to %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>Exported %n preset(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>%1 brush: %2 px, hardness %3%%4</source>
         <translation type="unfinished"></translation>
     </message>

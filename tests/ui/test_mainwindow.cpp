@@ -21,6 +21,7 @@
 #include "ui/Theme.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -186,6 +187,7 @@ private Q_SLOTS:
     void undoAndRedoGiveTheSameBytes();
     void holdingHFlashesTheOriginal();
     void theEraseBrushMakesThosePixelsTransparent();
+    void aPresetReproducesTheSameExport();
     void theDragOutTileIsReadyForEachPhotoAndDroppingItBackAddsNothing();
     void clearAllEmptiesTheWindow();
     void aNewPhotoIsSelectedAndCtrlEqualsZoomsIn();
@@ -966,6 +968,64 @@ void TestMainWindow::theEraseBrushMakesThosePixelsTransparent()
     QVERIFY(session->strokes(id).empty());
     erase->trigger(); // unchecked: dragging pans again
     QVERIFY(!view->brush().has_value());
+}
+
+void TestMainWindow::aPresetReproducesTheSameExport()
+{
+    const QString photo = writeHalves(m_dir.filePath(QStringLiteral("preset.png")), 30);
+    QVERIFY(!photo.isEmpty());
+    EngineThread engine;
+    ui::MainWindow window(engine.engine());
+    window.show();
+    const quint64 id = openAndWait(window, photo);
+    QVERIFY(id != 0);
+    PhotoSession *session = window.session();
+    auto *panel = window.findChild<ui::AdjustPanel *>();
+    auto *combo = panel->findChild<QComboBox *>(QStringLiteral("preset"));
+    QVERIFY(combo);
+    int saves = 0;
+    const auto saved = [&] {
+        const QString path = m_dir.filePath(QStringLiteral("preset-%1.png").arg(++saves));
+        QSignalSpy done(session, &PhotoSession::saved);
+        session->save(id, path, QStringLiteral("png"));
+        QFile file(path);
+        return done.wait(30000) && file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    };
+    const auto userSets = [&](const Adjustments &adjustments) {
+        panel->setAdjustments(adjustments);
+        Q_EMIT panel->changed(panel->adjustments());
+    };
+
+    Adjustments look;
+    look.adjust.feather = 5;
+    look.adjust.refineStrength = 0.5;
+    look.framing = *Framing::parse(QStringLiteral("12px"), QStringLiteral("square"));
+    userSets(look);
+    const QByteArray withLook = saved();
+    QVERIFY(withLook.size() > 1000);
+    Q_EMIT panel->presetSaveRequested(QStringLiteral("Look"));
+    QCOMPARE(window.presets().size(), 1);
+    const QString file = m_dir.filePath(QStringLiteral("presets.json"));
+    QVERIFY(window.exportPresets(file));
+
+    userSets(Adjustments());
+    QVERIFY(saved() != withLook);
+    // Imported again (it replaces the one of the same name) and picked: the same bytes.
+    QVERIFY(window.importPresets(file));
+    QCOMPARE(window.presets().size(), 1);
+    const int index = combo->findText(QStringLiteral("Look"));
+    QVERIFY(index > 0);
+    Q_EMIT combo->activated(index);
+    QVERIFY(session->adjustments(id) == window.presets().first().adjustments);
+    QCOMPARE(saved(), withLook);
+    // A file that is not presets is a message, not a change.
+    QFile bad(m_dir.filePath(QStringLiteral("bad-presets.json")));
+    QVERIFY(bad.open(QIODevice::WriteOnly));
+    bad.write("{}");
+    bad.close();
+    QVERIFY(!window.importPresets(bad.fileName()));
+    QVERIFY(window.lastMessage().contains(QLatin1String("bad-presets.json")));
+    QCOMPARE(window.presets().size(), 1);
 }
 
 void TestMainWindow::savingAndBatchExportWriteTheSameBytes()
