@@ -7,9 +7,6 @@
 namespace clearcut::AdjustmentsJson {
 namespace {
 
-// As the command line's bounds (clearcut-cli --feather / --shift-edge).
-constexpr int kMaxEdgePixels = 500;
-
 bool readBool(const QJsonObject &o, const char *key, bool *out, QString *why)
 {
     const QJsonValue v = o.value(QLatin1String(key));
@@ -43,7 +40,7 @@ bool readNumber(const QJsonObject &o, const char *key, double min, double max, d
 bool readPixels(const QJsonObject &o, const char *key, int min, int *out, QString *why)
 {
     double value = *out;
-    if (!readNumber(o, key, min, kMaxEdgePixels, &value, why))
+    if (!readNumber(o, key, min, MaskAdjust::kMaxEdgePixels, &value, why))
         return false;
     if (value != std::floor(value)) {
         *why = QStringLiteral("%1 must be a whole number of pixels").arg(QLatin1String(key));
@@ -101,7 +98,7 @@ std::optional<Adjustments> fromJson(const QJsonObject &o, QString *error)
         !readNumber(o, "refine_strength", 0, 1, &a.refineStrength, &why) ||
         !readBool(o, "colour_cleanup", &a.cleanColours, &why) ||
         !readPixels(o, "feather", 0, &a.feather, &why) ||
-        !readPixels(o, "shift_edge", -kMaxEdgePixels, &a.shiftEdge, &why))
+        !readPixels(o, "shift_edge", -MaskAdjust::kMaxEdgePixels, &a.shiftEdge, &why))
         return fail();
     const auto framing = Framing::parse(o.value(QStringLiteral("crop")).toString(),
                                         o.value(QStringLiteral("canvas")).toString(), &why);

@@ -71,15 +71,15 @@ PhotoExport::Outcome postAndWrite(const BatchOptions &options, const std::atomic
     job.document.adjustments = {options.type, options.adjust, options.framing};
     if (options.strokes) {
         job.document.strokes = *options.strokes;
-    } else if (const QString edits = Strokes::editsPathFor(source); QFileInfo::exists(edits)) {
+    } else {
         QString error;
-        auto strokes = Strokes::readFile(edits, &error);
-        if (!strokes) {
+        if (auto strokes = Strokes::readBeside(source, &error)) {
+            job.document.strokes = std::move(*strokes);
+        } else if (!error.isEmpty()) {
             PhotoExport::Outcome failed;
             failed.error = error;
             return failed;
         }
-        job.document.strokes = std::move(*strokes);
     }
     if (cache.background.bgr)
         job.background = *cache.background.bgr;

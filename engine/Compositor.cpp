@@ -135,14 +135,6 @@ cv::Mat flattenOnto(const cv::Mat &bgra, const cv::Vec3b &colourRgb)
     return out;
 }
 
-cv::Mat compositeFromLowResMask(const cv::Mat &photoBgr, const cv::Mat &lowResMask,
-                                const OutputType &type, const MaskAdjust &adjust,
-                                const cv::Mat &backgroundBgr, QString *error)
-{
-    const cv::Mat mask = MaskRefiner::finished(photoBgr, lowResMask, adjust);
-    return composite(photoBgr, mask, type, backgroundBgr, error, adjust.cleanColours);
-}
-
 cv::Mat composite(const cv::Mat &photoBgr, const cv::Mat &mask, const OutputType &type,
                   const cv::Mat &backgroundBgr, QString *error, bool cleanColours)
 {

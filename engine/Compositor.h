@@ -24,12 +24,6 @@ cv::Mat composite(const cv::Mat &photoBgr, const cv::Mat &mask, const OutputType
                   const cv::Mat &backgroundBgr = {}, QString *error = nullptr,
                   bool cleanColours = true);
 
-// The whole step from the network's output to the result: MaskRefiner::finished() (upsampled to
-// the photo's size, refined, adjusted), then composited as above with adjust.cleanColours.
-cv::Mat compositeFromLowResMask(const cv::Mat &photoBgr, const cv::Mat &lowResMask,
-                                const OutputType &type, const MaskAdjust &adjust,
-                                const cv::Mat &backgroundBgr = {}, QString *error = nullptr);
-
 // Flattens a BGRA result onto a colour, for formats without alpha (rgba saved as JPEG).
 cv::Mat flattenOnto(const cv::Mat &bgra, const cv::Vec3b &colourRgb);
 

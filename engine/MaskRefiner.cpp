@@ -391,7 +391,8 @@ cv::Mat adjusted(const cv::Mat &mask8u, const MaskAdjust &adjust)
     return result;
 }
 
-cv::Mat finished(const cv::Mat &photoBgr, const cv::Mat &lowResMask, const MaskAdjust &adjust)
+cv::Mat finished(const cv::Mat &photoBgr, const cv::Mat &lowResMask, const MaskAdjust &adjust,
+                 const std::vector<Stroke> &strokes, double strokeScale)
 {
     cv::Mat mask = toFullResolution(lowResMask, photoBgr.size());
     if (adjust.refine) {
@@ -399,7 +400,14 @@ cv::Mat finished(const cv::Mat &photoBgr, const cv::Mat &lowResMask, const MaskA
                                       double(photoBgr.rows) / lowResMask.rows);
         mask = refined(photoBgr, mask, scale, adjust.refineStrength);
     }
-    return adjusted(mask, adjust);
+    mask = adjusted(mask, adjust);
+    if (!strokes.empty()) {
+        // Each step above may hand back its input: at the network's size, that is the kept mask.
+        if (mask.data == lowResMask.data)
+            mask = mask.clone();
+        Strokes::paint(mask, photoBgr, strokes, strokeScale);
+    }
+    return mask;
 }
 
 } // namespace clearcut::MaskRefiner

@@ -2,9 +2,12 @@
 
 // From the network's low-resolution probability map to the mask the photo is cut with.
 
+#include "Strokes.h"
+
 #include <opencv2/core/mat.hpp>
 
 #include <optional>
+#include <vector>
 
 namespace clearcut {
 
@@ -24,6 +27,9 @@ struct MaskAdjust
     bool cleanColours = true;
     int shiftEdge = 0; // px at the result's size: > 0 grows the subject, < 0 shrinks it
     int feather = 0;   // px at the result's size: softens the edge
+    // Feather and |shift edge| past this are surely typos (the command line and edits files
+    // refuse them).
+    static constexpr int kMaxEdgePixels = 500;
 
     // The steps adjusted() makes (refine and cleanColours need the photo: see finished()).
     bool isNoOp() const { return !threshold && !reverse && shiftEdge == 0 && feather == 0; }
@@ -80,8 +86,11 @@ cv::Mat refined(const cv::Mat &photoBgr, const cv::Mat &mask, double scale, doub
 cv::Mat adjusted(const cv::Mat &mask8u, const MaskAdjust &adjust);
 
 // Everything from the kept low-resolution mask to the mask a result is cut with, at the photo's
-// size: upsampled, refined against photoBgr (when adjust.refine), then adjusted().
-cv::Mat finished(const cv::Mat &photoBgr, const cv::Mat &lowResMask, const MaskAdjust &adjust);
+// size: upsampled, refined against photoBgr (when adjust.refine), adjusted(), then the brush
+// strokes painted over it (Strokes::paint; strokeScale: photoBgr's pixels per full-resolution
+// pixel, below 1 for the view's copy or a resized export). lowResMask is never written to.
+cv::Mat finished(const cv::Mat &photoBgr, const cv::Mat &lowResMask, const MaskAdjust &adjust,
+                 const std::vector<Stroke> &strokes = {}, double strokeScale = 1.0);
 
 } // namespace MaskRefiner
 } // namespace clearcut

@@ -100,12 +100,8 @@ cv::Mat render(const Job &job, QString *error, double *decodeMs)
     if (size != pixels->size())
         cv::resize(*pixels, photo, size, 0, 0, cv::INTER_AREA);
     const Adjustments &adjustments = document.adjustments;
-    cv::Mat mask = MaskRefiner::finished(photo, document.lowResMask, adjustments.adjust);
-    if (!document.strokes.empty()) {
-        // finished() may hand back the document's own mask (a photo at the network's size).
-        mask = mask.clone();
-        Strokes::paint(mask, photo, document.strokes, double(photo.cols) / pixels->cols);
-    }
+    const cv::Mat mask = MaskRefiner::finished(photo, document.lowResMask, adjustments.adjust,
+                                               document.strokes, double(photo.cols) / pixels->cols);
     const Framer::Framed framed = Framer::apply(photo, mask, adjustments.framing);
     if (!framed.error.isEmpty())
         return fail(document.sourcePath.isEmpty()

@@ -7,7 +7,6 @@
 #include "PoolThreads.h"
 #include "Resampler.h"
 
-#include <QFileInfo>
 #include <QMetaObject>
 #include <QSet>
 
@@ -309,11 +308,8 @@ void PhotoScheduler::startRead(Photo &photo, bool urgent)
                 if (makePreview)
                     decoded.preview = Resampler::scaledToFit(*pixels, previewSide).clone();
                 // A photo's saved edits come with its first read (off the UI thread).
-                if (makePreview && !path.isEmpty()) {
-                    const QString edits = Strokes::editsPathFor(path);
-                    if (QFileInfo::exists(edits))
-                        decoded.edits = Strokes::readFile(edits, &decoded.editsError);
-                }
+                if (makePreview && !path.isEmpty())
+                    decoded.edits = Strokes::readBeside(path, &decoded.editsError);
             }
             if (cancel->load())
                 return;

@@ -160,6 +160,15 @@ QString editsPathFor(const QString &photoPath)
     return info.dir().filePath(info.completeBaseName() + QStringLiteral(".clearcut.json"));
 }
 
+std::optional<std::vector<Stroke>> readBeside(const QString &photoPath, QString *error)
+{
+    error->clear();
+    const QString path = editsPathFor(photoPath);
+    if (!QFileInfo::exists(path))
+        return std::nullopt;
+    return readFile(path, error);
+}
+
 void paint(cv::Mat &mask, const cv::Mat &photoBgr, const std::vector<Stroke> &strokes, double scale)
 {
     CV_Assert(mask.type() == CV_8UC1 && photoBgr.type() == CV_8UC3 &&

@@ -50,6 +50,9 @@ std::optional<std::vector<Stroke>> readFile(const QString &path, QString *error 
 
 // Where a photo's edits are kept: beside it, as <stem>.clearcut.json.
 QString editsPathFor(const QString &photoPath);
+// That file's strokes; nullopt when there is no such file (*error empty) or it cannot be read
+// (*error names it and says why).
+std::optional<std::vector<Stroke>> readBeside(const QString &photoPath, QString *error);
 
 // Paints the strokes into mask (CV_8UC1) in order. photoBgr: CV_8UC3 of the mask's size (the
 // edge-aware brush reads its colours). scale: mask pixels per full-resolution pixel (1 at full

@@ -473,11 +473,8 @@ void PhotoSession::recomposite(quint64 id)
          background, request] {
             if (request != m_compositeRequest.load())
                 return; // a newer one is queued: its result would replace this one's anyway
-            cv::Mat full = MaskRefiner::finished(source, mask, adjustments.adjust);
-            if (!strokes.empty()) {
-                full = full.clone(); // finished() may share the kept mask
-                Strokes::paint(full, source, strokes, scale);
-            }
+            const cv::Mat full =
+                MaskRefiner::finished(source, mask, adjustments.adjust, strokes, scale);
             const QImage result =
                 toDisplayImage(displayComposite(source, full, adjustments.type, background));
             // The view is never cropped (before and after must stay aligned): it shows where

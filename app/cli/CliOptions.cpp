@@ -26,9 +26,6 @@ std::optional<DevicePreference> parseDevice(const QString &text)
 
 } // namespace
 
-// Feather and shift edge beyond this are surely typos (and would be slow on a large photo).
-constexpr int kMaxEdgePixels = 500;
-
 ParseResult parseCommandLine(const QStringList &arguments)
 {
     QCommandLineParser parser;
@@ -225,17 +222,17 @@ ParseResult parseCommandLine(const QStringList &arguments)
     const auto pixels = [&](const QCommandLineOption &option, int min, int *value) {
         bool ok = false;
         *value = parser.value(option).toInt(&ok);
-        if (!ok || *value < min || *value > kMaxEdgePixels) {
+        if (!ok || *value < min || *value > MaskAdjust::kMaxEdgePixels) {
             result.error = QStringLiteral("--%1 must be a whole number of pixels from %2 to %3")
                                .arg(option.names().constFirst())
                                .arg(min)
-                               .arg(kMaxEdgePixels);
+                               .arg(MaskAdjust::kMaxEdgePixels);
             return false;
         }
         return true;
     };
     if (!pixels(feather, 0, &o.adjust.feather) ||
-        !pixels(shiftEdge, -kMaxEdgePixels, &o.adjust.shiftEdge))
+        !pixels(shiftEdge, -MaskAdjust::kMaxEdgePixels, &o.adjust.shiftEdge))
         return result;
     QString framingError;
     const auto framing = Framing::parse(parser.value(crop), parser.value(canvas), &framingError);

@@ -1,5 +1,6 @@
 // Brush strokes over the mask: the edits file's format, and what Erase and Restore paint.
 
+#include "engine/MaskRefiner.h"
 #include "engine/PhotoExport.h"
 #include "engine/Strokes.h"
 
@@ -198,8 +199,14 @@ void TestStrokes::exportsCarryTheStrokes()
     QVERIFY2(!rgba.empty(), qPrintable(error));
     QCOMPARE(int(rgba.at<cv::Vec4b>(60, 40)[3]), 0);
     QCOMPARE(int(rgba.at<cv::Vec4b>(60, 120)[3]), 254);
-    // The document's own mask is left as the model made it.
+    // The document's own mask is left as the model made it, also when the photo is at the
+    // network's size (every step hands back the kept mask itself).
     QCOMPARE(cv::countNonZero(job.document.lowResMask != 254), 0);
+    const cv::Mat sameSize(low.size(), CV_8UC3, cv::Scalar(60, 120, 180));
+    const cv::Mat painted = MaskRefiner::finished(sameSize, low, job.document.adjustments.adjust,
+                                                  {line(Stroke::Mode::Erase, 4, {{16, 16}})});
+    QCOMPARE(int(painted.at<uchar>(16, 16)), 0);
+    QCOMPARE(cv::countNonZero(low != 254), 0);
     // A resized export paints the same place, to scale.
     job.resizeLongest = 80;
     const cv::Mat small = PhotoExport::render(job, &error);
