@@ -744,12 +744,9 @@ void TestMainWindow::edgeSettingsRecompositeWithoutTheNetwork()
     connect(engine.engine(), &Engine::segmented, this, [&] { ++segmented; });
     ui::MainWindow window(engine.engine());
     window.show();
-    window.loadModel();
-    window.addFiles({photo});
+    const quint64 id = openAndWait(window, photo);
+    QVERIFY(id != 0);
     PhotoSession *session = window.session();
-    QTRY_COMPARE(session->ids().size(), 1);
-    const quint64 id = session->ids().first();
-    QTRY_COMPARE_WITH_TIMEOUT(session->photo(id)->state, PhotoSession::State::Done, 30000);
     QTRY_VERIFY(!session->photo(id)->displayResult.isNull());
     QMetaObject::invokeMethod(
         engine.engine(), [] {}, Qt::BlockingQueuedConnection);
@@ -1043,12 +1040,9 @@ void TestMainWindow::savingAndBatchExportWriteTheSameBytes()
     EngineThread engine;
     ui::MainWindow window(engine.engine());
     window.show();
-    window.loadModel();
-    window.addFiles({photo});
+    const quint64 id = openAndWait(window, photo);
+    QVERIFY(id != 0);
     PhotoSession *session = window.session();
-    QTRY_COMPARE(session->ids().size(), 1);
-    const quint64 id = session->ids().first();
-    QTRY_COMPARE_WITH_TIMEOUT(session->photo(id)->state, PhotoSession::State::Done, 30000);
 
     struct Case
     {
