@@ -100,8 +100,11 @@ cv::Mat render(const Job &job, QString *error, double *decodeMs)
     if (size != pixels->size())
         cv::resize(*pixels, photo, size, 0, 0, cv::INTER_AREA);
     const Adjustments &adjustments = document.adjustments;
-    const cv::Mat mask = MaskRefiner::finished(photo, document.lowResMask, adjustments.adjust,
-                                               document.strokes, double(photo.cols) / pixels->cols);
+    const bool maskMade = document.finishedMask && document.finishedMask->size() == photo.size();
+    const cv::Mat mask =
+        maskMade ? *document.finishedMask
+                 : MaskRefiner::finished(photo, document.lowResMask, adjustments.adjust,
+                                         document.strokes, double(photo.cols) / pixels->cols);
     const Framer::Framed framed = Framer::apply(photo, mask, adjustments.framing);
     if (!framed.error.isEmpty())
         return fail(document.sourcePath.isEmpty()

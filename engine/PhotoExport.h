@@ -43,6 +43,10 @@ struct PhotoDocument
     cv::Mat lowResMask;                    // MaskRefiner::quantized(network output), CV_8UC1
     Adjustments adjustments;
     std::vector<Stroke> strokes; // painted over the adjusted mask, in full-resolution pixels
+    // The mask all of the above makes at full resolution, strokes painted, when the caller already
+    // has it (the window keeps its current photo's, StrokedMask): an export at the photo's size
+    // then skips making it again. It must be what MaskRefiner::finished makes from this document.
+    std::shared_ptr<const cv::Mat> finishedMask;
 };
 
 // A background image (OutputType::Kind::BackgroundImage) decoded once, for every photo and every

@@ -169,11 +169,29 @@ std::optional<std::vector<Stroke>> readBeside(const QString &photoPath, QString 
     return readFile(path, error);
 }
 
+cv::Rect bounds(const Stroke &stroke, double scale, const cv::Size &size)
+{
+    if (stroke.points.empty())
+        return {};
+    double left = stroke.points.front().x, right = left, top = stroke.points.front().y,
+           bottom = top;
+    for (const cv::Point2d &p : stroke.points) {
+        left = std::min(left, p.x);
+        right = std::max(right, p.x);
+        top = std::min(top, p.y);
+        bottom = std::max(bottom, p.y);
+    }
+    const int reach = int(std::ceil(stroke.radius * scale)) + 1;
+    const int x0 = int(std::floor(left * scale)) - reach, y0 = int(std::floor(top * scale)) - reach;
+    return cv::Rect(x0, y0, int(std::ceil(right * scale)) + reach + 1 - x0,
+                    int(std::ceil(bottom * scale)) + reach + 1 - y0) &
+           cv::Rect(0, 0, size.width, size.height);
+}
+
 void paint(cv::Mat &mask, const cv::Mat &photoBgr, const std::vector<Stroke> &strokes, double scale)
 {
     CV_Assert(mask.type() == CV_8UC1 && photoBgr.type() == CV_8UC3 &&
               photoBgr.size() == mask.size() && scale > 0);
-    const cv::Rect whole(0, 0, mask.cols, mask.rows);
     for (const Stroke &stroke : strokes) {
         if (stroke.points.empty())
             continue;
@@ -181,18 +199,7 @@ void paint(cv::Mat &mask, const cv::Mat &photoBgr, const std::vector<Stroke> &st
         std::vector<cv::Point2d> path;
         for (const cv::Point2d &p : stroke.points)
             path.push_back(p * scale);
-        double left = path.front().x, right = left, top = path.front().y, bottom = top;
-        for (const cv::Point2d &p : path) {
-            left = std::min(left, p.x);
-            right = std::max(right, p.x);
-            top = std::min(top, p.y);
-            bottom = std::max(bottom, p.y);
-        }
-        const int reach = int(std::ceil(radius)) + 1;
-        const int x0 = int(std::floor(left)) - reach, y0 = int(std::floor(top)) - reach;
-        const cv::Rect roi = cv::Rect(x0, y0, int(std::ceil(right)) + reach + 1 - x0,
-                                      int(std::ceil(bottom)) + reach + 1 - y0) &
-                             whole;
+        const cv::Rect roi = bounds(stroke, scale, mask.size());
         if (roi.empty())
             continue;
 

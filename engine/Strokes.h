@@ -10,6 +10,7 @@
 #include <QString>
 
 #include <opencv2/core/mat.hpp>
+#include <opencv2/core/types.hpp>
 
 #include <optional>
 #include <vector>
@@ -53,6 +54,10 @@ QString editsPathFor(const QString &photoPath);
 // That file's strokes; nullopt when there is no such file (*error empty) or it cannot be read
 // (*error names it and says why).
 std::optional<std::vector<Stroke>> readBeside(const QString &photoPath, QString *error);
+
+// Where paint() may change a mask of `size` for this stroke (its path grown by the radius);
+// empty for a stroke with no points or wholly outside.
+cv::Rect bounds(const Stroke &stroke, double scale, const cv::Size &size);
 
 // Paints the strokes into mask (CV_8UC1) in order. photoBgr: CV_8UC3 of the mask's size (the
 // edge-aware brush reads its colours). scale: mask pixels per full-resolution pixel (1 at full

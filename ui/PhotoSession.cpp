@@ -9,6 +9,7 @@
 #include "engine/PhotoExport.h"
 #include "engine/PoolThreads.h"
 #include "engine/Resampler.h"
+#include "engine/StrokedMask.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -18,6 +19,7 @@
 #include <opencv2/core.hpp>
 
 #include <cmath>
+#include <optional>
 
 #if defined(Q_OS_UNIX)
 #include <cerrno>
@@ -107,6 +109,26 @@ int PhotoSession::removeStaleDragFolders()
     return removed;
 }
 
+// What a photo's result is made from, by number: each change of its adjustments, its mask or its
+// strokes bumps one. A result, a kept mask or a file remembers the numbers it was made for.
+struct Generations
+{
+    quint64 adjust = 1;
+    quint64 mask = 0;
+    quint64 strokes = 0;
+
+    // The finished mask without strokes depends on these two only.
+    bool sameBase(const Generations &other) const
+    {
+        return adjust == other.adjust && mask == other.mask;
+    }
+    friend bool operator==(const Generations &a, const Generations &b)
+    {
+        return a.sameBase(b) && a.strokes == b.strokes;
+    }
+    friend bool operator!=(const Generations &a, const Generations &b) { return !(a == b); }
+};
+
 struct PhotoSession::Item
 {
     Photo photo;
@@ -116,13 +138,43 @@ struct PhotoSession::Item
     bool fullQuality = false;
     Adjustments adjustments;
     std::vector<Stroke> strokes;
-    bool editsRead = false;       // its edits file (if any) was taken, once
-    quint64 adjustGeneration = 1; // bumped by each change of its adjustments or strokes
-    quint64 maskGeneration = 0;   // bumped by each new mask
-    quint64 shownAdjust = 0;      // what the display result was made from
-    quint64 shownMask = 0;
+    bool editsRead = false; // its edits file (if any) was taken, once
+    Generations now;
+    // The display result: what it was made from (none: {0, 0, 0}), and from which copy.
+    Generations shown{0, 0, 0};
     bool shownFromDisplay = false;
-    quint64 exported = 0; // adjustGeneration * 2^20 + maskGeneration of the drag-out file
+    // The current photo's finished masks, kept so that a stroke costs only what it covers: at the
+    // size of the copy the view's result is made from, and at full resolution (Save, Copy and
+    // drag-out cut with it). Each with the generations its base was made for.
+    StrokedMask viewMask;
+    Generations viewMaskBase{0, 0, 0};
+    bool viewMaskFromDisplay = false;
+    StrokedMask fullMask;
+    Generations fullMaskBase{0, 0, 0};
+    bool fullMaskBusy = false; // a stroke being painted into it
+    // What the brush layers were made for (see Photo::displayAtZero).
+    std::optional<OutputType> layersType;
+    bool layersFromDisplay = false;
+    std::optional<Generations> exported; // what the drag-out file was made from
+
+    bool fullMaskMatches() const
+    {
+        return !fullMask.isNull() && fullMaskBase.sameBase(now) && fullMask.strokes() == strokes;
+    }
+    // Only the photo on screen keeps display-size pixels and finished masks.
+    void dropDisplay()
+    {
+        display.release();
+        photo.displayOriginal = QImage();
+        photo.displayResult = QImage();
+        photo.displayAtZero = photo.displayAtFull = QImage();
+        photo.displayCrop = QRectF();
+        photo.framingError.clear();
+        shown = {0, 0, 0};
+        viewMask = StrokedMask();
+        fullMask = StrokedMask();
+        layersType.reset();
+    }
 };
 
 PhotoSession::PhotoSession(Engine *engine, QObject *parent)
@@ -253,7 +305,7 @@ void PhotoSession::onDecoded(quint64 id, const PhotoScheduler::Decoded &decoded)
         entry->photo.editsError = decoded.editsError;
         if (decoded.edits && entry->strokes.empty()) {
             entry->strokes = *decoded.edits;
-            ++entry->adjustGeneration;
+            ++entry->now.strokes;
             entry->photo.exportFile.clear();
         }
     }
@@ -268,11 +320,8 @@ void PhotoSession::showPreviewOf(Item &entry)
 {
     if (entry.preview.empty() || !entry.display.empty())
         return;
+    entry.dropDisplay();
     entry.photo.displayOriginal = toDisplayImage(entry.preview);
-    entry.photo.displayResult = QImage();
-    entry.photo.displayCrop = QRectF();
-    entry.photo.framingError.clear();
-    entry.shownAdjust = entry.shownMask = 0;
     recomposite(entry.photo.id);
 }
 
@@ -309,7 +358,7 @@ void PhotoSession::onMaskReady(quint64 id, const cv::Mat &lowResMask, bool final
     if (!entry)
         return;
     entry->lowResMask = lowResMask;
-    ++entry->maskGeneration;
+    ++entry->now.mask;
     entry->fullQuality = final;
     entry->photo.state = final ? State::Done : State::Preview;
     entry->photo.error.clear();
@@ -333,15 +382,8 @@ void PhotoSession::setCurrent(quint64 id)
 {
     if (id == m_current)
         return;
-    if (Item *previous = item(m_current)) {
-        // Only the photo on screen keeps display-size pixels; the others their preview.
-        previous->display.release();
-        previous->photo.displayOriginal = QImage();
-        previous->photo.displayResult = QImage();
-        previous->photo.displayCrop = QRectF();
-        previous->photo.framingError.clear();
-        previous->shownAdjust = previous->shownMask = 0;
-    }
+    if (Item *previous = item(m_current))
+        previous->dropDisplay(); // the photos not on screen keep their preview
     m_current = id;
     m_scheduler->select(id);
     if (Item *entry = item(id)) {
@@ -368,7 +410,7 @@ void PhotoSession::setAdjustments(const Adjustments &adjustments)
 void PhotoSession::assignAdjustments(Item &entry, const Adjustments &adjustments)
 {
     entry.adjustments = adjustments;
-    ++entry.adjustGeneration;
+    ++entry.now.adjust;
     entry.photo.exportFile.clear();
     if (entry.photo.id == m_current)
         recomposite(entry.photo.id);
@@ -391,11 +433,12 @@ void PhotoSession::setStrokes(quint64 id, const std::vector<Stroke> &strokes)
         return;
     entry->strokes = strokes;
     entry->editsRead = true; // what the user (or --edits) gave wins over the file beside it
-    ++entry->adjustGeneration;
+    ++entry->now.strokes;
     entry->photo.exportFile.clear();
     if (id == m_current) {
         m_adjustedSinceExport = true;
         recomposite(id);
+        updateFullMask(id);
     }
 }
 
@@ -451,32 +494,49 @@ void PhotoSession::recomposite(quint64 id)
     if (source.empty())
         return;
     const bool fromDisplay = !entry->display.empty();
-    if (entry->shownAdjust == entry->adjustGeneration &&
-        entry->shownMask == entry->maskGeneration && entry->shownFromDisplay == fromDisplay)
+    const Generations now = entry->now;
+    if (entry->shown == now && entry->shownFromDisplay == fromDisplay)
         return;
     const Adjustments adjustments = entry->adjustments;
     if (!backgroundReady(adjustments.type))
         return; // recomposited when it is
-    const quint64 adjustGeneration = entry->adjustGeneration;
-    const quint64 maskGeneration = entry->maskGeneration;
     const cv::Mat background =
         m_background.bgr && adjustments.type.kind == OutputType::Kind::BackgroundImage
             ? *m_background.bgr
             : cv::Mat();
     const QSize fullSize = entry->photo.fullSize;
     const double scale = fullSize.width() > 0 ? double(source.cols) / fullSize.width() : 1.0;
+    // A change of strokes alone paints them over the kept mask (milliseconds); anything else
+    // makes the mask again (refinement: a tenth of a second and more).
+    StrokedMask kept;
+    if (entry->viewMaskBase.sameBase(now) && entry->viewMaskFromDisplay == fromDisplay)
+        kept = entry->viewMask;
+    const bool makeLayers =
+        entry->layersType != adjustments.type || entry->layersFromDisplay != fromDisplay;
     const quint64 request = ++m_compositeRequest;
     constexpr int kBeforeOtherJobs = 1;
     m_pool.start(
-        [this, id, adjustGeneration, maskGeneration, fromDisplay, source, mask = entry->lowResMask,
+        [this, id, now, fromDisplay, source, mask = entry->lowResMask, kept, makeLayers,
          adjustments = atDisplayScale(adjustments, scale), strokes = entry->strokes, scale,
-         background, request] {
+         background, request]() mutable {
             if (request != m_compositeRequest.load())
                 return; // a newer one is queued: its result would replace this one's anyway
-            const cv::Mat full =
-                MaskRefiner::finished(source, mask, adjustments.adjust, strokes, scale);
+            if (kept.isNull())
+                kept = StrokedMask(MaskRefiner::finished(source, mask, adjustments.adjust), source,
+                                   scale);
+            kept.update(strokes);
+            const cv::Mat full = kept.painted();
             const QImage result =
                 toDisplayImage(displayComposite(source, full, adjustments.type, background));
+            // What the brush paints with while a stroke is dragged, before this comes again.
+            QImage atZero, atFull;
+            if (makeLayers) {
+                atZero = toDisplayImage(displayComposite(
+                    source, cv::Mat::zeros(source.size(), CV_8UC1), adjustments.type, background));
+                atFull = toDisplayImage(
+                    displayComposite(source, cv::Mat(source.size(), CV_8UC1, cv::Scalar(255)),
+                                     adjustments.type, background));
+            }
             // The view is never cropped (before and after must stay aligned): it shows where
             // the framing would cut instead.
             QRectF crop;
@@ -489,20 +549,31 @@ void PhotoSession::recomposite(quint64 id)
             }
             QMetaObject::invokeMethod(
                 this,
-                [this, id, adjustGeneration, maskGeneration, fromDisplay, result, crop,
-                 framingError] {
+                [this, id, now, fromDisplay, result, crop, framingError, kept, atZero, atFull,
+                 type = adjustments.type] {
                     Item *entry = item(id);
-                    // The latest request wins: a result made for older adjustments, an older
-                    // mask or the other picture is dropped.
-                    if (!entry || id != m_current || adjustGeneration != entry->adjustGeneration ||
-                        maskGeneration != entry->maskGeneration ||
-                        fromDisplay != !entry->display.empty() || result.isNull())
+                    if (!entry || id != m_current || fromDisplay != !entry->display.empty() ||
+                        result.isNull())
+                        return;
+                    if (entry->now.sameBase(now)) { // the mask is good for later strokes
+                        entry->viewMask = kept;
+                        entry->viewMaskBase = now;
+                        entry->viewMaskFromDisplay = fromDisplay;
+                    }
+                    if (!atZero.isNull()) {
+                        entry->photo.displayAtZero = atZero;
+                        entry->photo.displayAtFull = atFull;
+                        entry->layersType = type;
+                        entry->layersFromDisplay = fromDisplay;
+                    }
+                    // The latest request wins: a result made for older adjustments, strokes, an
+                    // older mask or the other picture is dropped.
+                    if (entry->now != now)
                         return;
                     entry->photo.displayResult = result;
                     entry->photo.displayCrop = crop;
                     entry->photo.framingError = framingError;
-                    entry->shownAdjust = adjustGeneration;
-                    entry->shownMask = maskGeneration;
+                    entry->shown = now;
                     entry->shownFromDisplay = fromDisplay;
                     Q_EMIT resultChanged(id);
                     if (entry->fullQuality)
@@ -513,6 +584,49 @@ void PhotoSession::recomposite(quint64 id)
         kBeforeOtherJobs);
 }
 
+void PhotoSession::updateFullMask(quint64 id)
+{
+    Item *entry = item(id);
+    // Only once it is made (with the drag-out file), and one update at a time: a stroke added
+    // meanwhile is painted by the next.
+    if (!entry || id != m_current || entry->fullMaskBusy || entry->fullMask.isNull() ||
+        !entry->fullMaskBase.sameBase(entry->now) || entry->fullMask.strokes() == entry->strokes)
+        return;
+    entry->fullMaskBusy = true;
+    constexpr int kBeforeOtherJobs = 1;
+    m_pool.start(
+        [this, id, kept = entry->fullMask, base = entry->fullMaskBase,
+         strokes = entry->strokes]() mutable {
+            kept.update(strokes);
+            QMetaObject::invokeMethod(
+                this,
+                [this, id, kept, base] {
+                    Item *entry = item(id);
+                    if (!entry)
+                        return;
+                    entry->fullMaskBusy = false;
+                    if (id != m_current || !entry->fullMaskBase.sameBase(base))
+                        return;
+                    entry->fullMask = kept;
+                    if (!entry->fullMaskMatches()) {
+                        updateFullMask(id);
+                        return;
+                    }
+                    Q_EMIT fullMaskUpdated(id);
+                    if (entry->fullQuality && entry->exported != entry->now)
+                        scheduleExport();
+                },
+                Qt::QueuedConnection);
+        },
+        kBeforeOtherJobs);
+}
+
+bool PhotoSession::hasFullMask(quint64 id) const
+{
+    const Item *entry = item(id);
+    return entry && entry->fullMaskMatches();
+}
+
 PhotoExport::Job PhotoSession::exportJob(const Item &entry) const
 {
     PhotoExport::Job job;
@@ -521,6 +635,8 @@ PhotoExport::Job PhotoSession::exportJob(const Item &entry) const
     job.document.lowResMask = entry.lowResMask;
     job.document.adjustments = entry.adjustments;
     job.document.strokes = entry.strokes;
+    if (entry.fullMaskMatches())
+        job.document.finishedMask = std::make_shared<const cv::Mat>(entry.fullMask.painted());
     if (entry.adjustments.type.kind == OutputType::Kind::BackgroundImage && m_background.bgr &&
         m_background.path == entry.adjustments.type.backgroundPath)
         job.background = *m_background.bgr;
@@ -564,9 +680,14 @@ void PhotoSession::exportCurrent()
     if (!entry || !entry->fullQuality || !m_exportDir.isValid())
         return;
     m_adjustedSinceExport = false;
-    const quint64 key = (entry->adjustGeneration << 20) + entry->maskGeneration;
+    const Generations key = entry->now;
     if (entry->exported == key)
         return;
+    if (!entry->fullMask.isNull() && entry->fullMaskBase.sameBase(key) &&
+        !entry->fullMaskMatches()) {
+        updateFullMask(id); // its new strokes are being painted; the file follows
+        return;
+    }
     entry->exported = key;
     entry->photo.exportFile.clear();
     const QString stem = entry->photo.path.isEmpty()
@@ -577,13 +698,35 @@ void PhotoSession::exportCurrent()
             .filePath(QStringLiteral("%1_%2.png").arg(stem, entry->adjustments.type.name()));
     PhotoExport::Job job = exportJob(*entry);
     job.output = file;
-    m_pool.start([this, id, key, job]() mutable {
+    // The full-resolution mask made for this file is kept: later strokes are painted over it,
+    // and Save and Copy cut with it.
+    const bool makeMask = !job.document.finishedMask && job.document.pixels;
+    m_pool.start([this, id, key, job, makeMask]() mutable {
+        StrokedMask made;
+        if (makeMask) {
+            const cv::Mat &pixels = *job.document.pixels;
+            made = StrokedMask(MaskRefiner::finished(pixels, job.document.lowResMask,
+                                                     job.document.adjustments.adjust),
+                               pixels, 1.0);
+            made.update(job.document.strokes);
+            job.document.finishedMask = std::make_shared<const cv::Mat>(made.painted());
+        }
         const QString error = writeWithBackground(job);
         QMetaObject::invokeMethod(
             this,
-            [this, id, key, file = job.output, error] {
+            [this, id, key, made, file = job.output, error] {
                 Item *entry = item(id);
-                if (!entry || !error.isEmpty() || entry->exported != key)
+                if (!entry)
+                    return;
+                if (!made.isNull() && id == m_current && entry->now.sameBase(key)) {
+                    entry->fullMask = made;
+                    entry->fullMaskBase = key;
+                    if (entry->fullMaskMatches())
+                        Q_EMIT fullMaskUpdated(id);
+                    else
+                        updateFullMask(id);
+                }
+                if (!error.isEmpty() || entry->exported != key)
                     return;
                 entry->photo.exportFile = file;
                 Q_EMIT exportFileReady(id);

@@ -58,6 +58,10 @@ public:
         // The current photo only (the others keep a small preview, and their mask):
         QImage displayOriginal; // longest side <= kDisplaySide, a preview until the photo is read
         QImage displayResult;   // its adjustments, at the display original's size
+        // What displayResult looks like where the mask is 0 and where it is 255: the brush
+        // paints them into the view while a stroke is dragged (CompareView::setBrushLayers).
+        QImage displayAtZero;
+        QImage displayAtFull;
         // Where the framing would cut the result, in displayResult's pixels (it may reach past
         // them, where the framing pads); null when the framing is a no-op or cannot be made.
         QRectF displayCrop;
@@ -104,6 +108,9 @@ public:
     // view and in every export. A photo read from a file starts with its edits file's.
     void setStrokes(quint64 id, const std::vector<Stroke> &strokes);
     std::vector<Stroke> strokes(quint64 id) const;
+    // Whether the current photo's full-resolution mask is kept and follows its adjustments and
+    // strokes (fullMaskUpdated): Save, Copy and drag-out then cut with it at once.
+    bool hasFullMask(quint64 id) const;
     // Copies the current photo's adjustments to these photos.
     void applyAdjustmentsTo(const QList<quint64> &ids);
     OutputType outputType() const { return adjustments(m_current).type; }
@@ -138,6 +145,9 @@ Q_SIGNALS:
     void saved(quint64 id, const QString &path);
     void saveFailed(quint64 id, const QString &message);
     void exportFileReady(quint64 id);
+    // The current photo's full-resolution mask was made, or a change of its strokes was painted
+    // into it (only what the strokes cover is painted again).
+    void fullMaskUpdated(quint64 id);
     // Something the user should know that is not about one photo (a background image that
     // cannot be read).
     void problem(const QString &message);
@@ -155,6 +165,7 @@ private:
     void assignAdjustments(Item &entry, const Adjustments &adjustments);
     bool backgroundReady(const OutputType &type);
     void recomposite(quint64 id);
+    void updateFullMask(quint64 id);
     void scheduleExport();
     void exportCurrent();
     PhotoExport::Job exportJob(const Item &entry) const;

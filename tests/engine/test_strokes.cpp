@@ -2,6 +2,7 @@
 
 #include "engine/MaskRefiner.h"
 #include "engine/PhotoExport.h"
+#include "engine/StrokedMask.h"
 #include "engine/Strokes.h"
 
 #include <QFile>
@@ -49,6 +50,8 @@ private Q_SLOTS:
     void aSmallerCopyIsPaintedToScale();
     void edgeAwareStaysOnItsSideOfAnEdge();
     void exportsCarryTheStrokes();
+    void keptMaskPaintsOnlyWhatIsNew();
+    void exportUsesTheKeptMask();
 };
 
 void TestStrokes::jsonRoundTrips()
@@ -213,6 +216,82 @@ void TestStrokes::exportsCarryTheStrokes()
     QCOMPARE(small.cols, 80);
     QCOMPARE(int(small.at<cv::Vec4b>(30, 20)[3]), 0);
     QCOMPARE(int(small.at<cv::Vec4b>(30, 60)[3]), 254);
+}
+
+void TestStrokes::keptMaskPaintsOnlyWhatIsNew()
+{
+    // A photo with texture (the edge-aware brush reads it) and a soft mask.
+    cv::Mat photo(300, 400, CV_8UC3);
+    cv::randu(photo, 0, 255);
+    cv::Mat base(photo.size(), CV_8UC1);
+    cv::randu(base, 0, 256);
+    const double scale = 0.5; // the view's copy of an 800 x 600 photo
+    Stroke soft = line(Stroke::Mode::Restore, 40, {{300, 300}, {500, 320}, {620, 500}});
+    soft.hardness = 0.3;
+    soft.edgeAware = true;
+    const std::vector<Stroke> all{line(Stroke::Mode::Erase, 30, {{100, 100}, {200, 150}}), soft,
+                                  line(Stroke::Mode::Erase, 12, {{610, 480}})};
+    const auto paintedAtOnce = [&](size_t count) {
+        cv::Mat mask = base.clone();
+        Strokes::paint(mask, photo, {all.begin(), all.begin() + std::ptrdiff_t(count)}, scale);
+        return mask;
+    };
+
+    StrokedMask kept(base, photo, scale);
+    QCOMPARE(kept.painted().data, base.data); // no strokes: the base itself
+    cv::Mat before = kept.painted();
+    for (size_t count = 1; count <= all.size(); ++count) {
+        const cv::Mat handedOut = before.clone();
+        const cv::Rect changed = kept.update({all.begin(), all.begin() + std::ptrdiff_t(count)});
+        // Stroke by stroke gives what painting them all at once gives, byte for byte.
+        QCOMPARE(cv::norm(kept.painted(), paintedAtOnce(count), cv::NORM_INF), 0.0);
+        // The mask handed out before is left as it was (another thread may be reading it).
+        QCOMPARE(cv::norm(before, handedOut, cv::NORM_INF), 0.0);
+        // Nothing changed outside the rectangle it reports, and it is that stroke's own.
+        cv::Mat outside = kept.painted() != before;
+        outside(changed).setTo(0);
+        QCOMPARE(cv::countNonZero(outside), 0);
+        QCOMPARE(changed, Strokes::bounds(all[count - 1], scale, base.size()));
+        before = kept.painted();
+    }
+    // An undo (fewer strokes) paints the base afresh, and reports where the stroke taken away
+    // was.
+    const cv::Rect undone = kept.update({all.begin(), all.begin() + 2});
+    QCOMPARE(cv::norm(kept.painted(), paintedAtOnce(2), cv::NORM_INF), 0.0);
+    QVERIFY((undone & Strokes::bounds(all[2], scale, base.size())) ==
+            Strokes::bounds(all[2], scale, base.size()));
+    QCOMPARE(kept.update({all.begin(), all.begin() + 2}), cv::Rect()); // nothing new
+    kept.update({});
+    QCOMPARE(cv::norm(kept.painted(), base, cv::NORM_INF), 0.0);
+    QCOMPARE(cv::countNonZero(base != paintedAtOnce(0)), 0); // the base itself is never painted
+}
+
+void TestStrokes::exportUsesTheKeptMask()
+{
+    cv::Mat pixels(120, 160, CV_8UC3, cv::Scalar(60, 120, 180));
+    cv::randu(pixels, 0, 255);
+    cv::Mat low(32, 32, CV_8UC1, cv::Scalar(0));
+    low(cv::Rect(0, 0, 16, 32)).setTo(255);
+    PhotoExport::Job job;
+    job.document.pixels = std::make_shared<const cv::Mat>(pixels);
+    job.document.lowResMask = low;
+    job.document.strokes = {line(Stroke::Mode::Restore, 14, {{120, 40}, {130, 90}})};
+    const cv::Mat made = PhotoExport::render(job);
+
+    // The mask the window keeps for the photo gives the same pixels as making it again ...
+    StrokedMask kept(MaskRefiner::finished(pixels, low, job.document.adjustments.adjust), pixels,
+                     1.0);
+    kept.update(job.document.strokes);
+    job.document.finishedMask = std::make_shared<const cv::Mat>(kept.painted());
+    QCOMPARE(cv::norm(PhotoExport::render(job), made, cv::NORM_INF), 0.0);
+    // ... and it is what the export cuts with (not made again): a different one shows.
+    job.document.finishedMask =
+        std::make_shared<const cv::Mat>(cv::Mat(pixels.size(), CV_8UC1, cv::Scalar(77)));
+    const cv::Mat other = PhotoExport::render(job);
+    QCOMPARE(int(other.at<cv::Vec4b>(10, 10)[3]), 77);
+    // A resized export makes its own at its size.
+    job.resizeLongest = 80;
+    QCOMPARE(int(PhotoExport::render(job).at<cv::Vec4b>(5, 5)[3]), 255);
 }
 
 QTEST_APPLESS_MAIN(TestStrokes)

@@ -939,6 +939,9 @@ void TestMainWindow::theEraseBrushMakesThosePixelsTransparent()
     QTest::mousePress(view, Qt::LeftButton, {}, at);
     QTest::mouseRelease(view, Qt::LeftButton, {}, at);
     QCOMPARE(session->strokes(id).size(), size_t(1));
+    // The full-resolution mask kept for the photo follows the stroke (it is painted in, not made
+    // again), and the save below cuts with it.
+    QTRY_VERIFY(session->hasFullMask(id));
 
     const QString saved = m_dir.filePath(QStringLiteral("brush-out.png"));
     QSignalSpy done(session, &PhotoSession::saved);
@@ -961,8 +964,12 @@ void TestMainWindow::theEraseBrushMakesThosePixelsTransparent()
 
     QAction *undo = actionWithShortcut(&window, QKeySequence(QKeySequence::Undo));
     QCOMPARE(undo->text(), QStringLiteral("&Undo Erase"));
+    QSignalSpy followed(session, &PhotoSession::fullMaskUpdated);
     undo->trigger();
     QVERIFY(session->strokes(id).empty());
+    QVERIFY(!session->hasFullMask(id));
+    QVERIFY(followed.wait(10000));
+    QVERIFY(session->hasFullMask(id));
     erase->trigger(); // unchecked: dragging pans again
     QVERIFY(!view->brush().has_value());
 }
