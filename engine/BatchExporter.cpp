@@ -1,5 +1,6 @@
 #include "BatchExporter.h"
 
+#include "Edits.h"
 #include "Engine.h"
 #include "EngineThread.h"
 #include "ImageIO.h"
@@ -73,16 +74,33 @@ PhotoExport::Outcome postAndWrite(const BatchOptions &options, const std::atomic
         job.document.strokes = *options.strokes;
     } else {
         QString error;
-        if (auto strokes = Strokes::readBeside(source, &error)) {
-            job.document.strokes = std::move(*strokes);
+        if (auto edits = Edits::readBeside(source, &error)) {
+            job.document.strokes = std::move(edits->strokes);
+            if (edits->adjustments)
+                job.document.adjustments = *edits->adjustments;
         } else if (!error.isEmpty()) {
             PhotoExport::Outcome failed;
             failed.error = error;
             return failed;
         }
+        if (const auto held = options.heldStrokes.constFind(source);
+            held != options.heldStrokes.cend())
+            job.document.strokes = *held;
     }
-    if (cache.background.bgr)
+    const OutputType &type = job.document.adjustments.type;
+    if (type.kind == OutputType::Kind::BackgroundImage &&
+        type.backgroundPath != cache.background.path) {
+        // The photo's edits file asks for a background of its own.
+        const LoadedBackground own = PhotoExport::loadBackground(type);
+        if (!own.bgr) {
+            PhotoExport::Outcome failed;
+            failed.error = own.error;
+            return failed;
+        }
+        job.background = *own.bgr;
+    } else if (cache.background.bgr) {
         job.background = *cache.background.bgr;
+    }
     job.resizeLongest = options.resizeLongest;
     job.encode.format = options.format;
     job.encode.quality = options.quality;

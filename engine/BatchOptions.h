@@ -8,6 +8,7 @@
 #include "Strokes.h"
 #include "Types.h"
 
+#include <QHash>
 #include <QString>
 
 #include <optional>
@@ -31,9 +32,14 @@ struct BatchOptions
     OutputType type; // formats without alpha get white behind rgba
     MaskAdjust adjust;
     Framing framing; // crop to the subject / place it on a canvas
-    // Strokes for every photo (clearcut-cli --edits). Without them, a photo with an edits file
-    // beside it (Strokes::editsPathFor) gets that file's strokes.
+    // Strokes for every photo (clearcut-cli --edits; its adjustments are the ones above then).
+    // Without them, a photo with an edits file beside it (Edits::pathFor) gets that file's
+    // strokes, and its adjustments when it has them (type, mask and framing; format, size and
+    // naming stay the batch's).
     std::optional<std::vector<Stroke>> strokes;
+    // Strokes the window holds for a photo (by its path), saved or not: they replace those of
+    // its edits file.
+    QHash<QString, std::vector<Stroke>> heldStrokes;
     SegmentOptions segment;
     int resizeLongest = 0; // 0: keep the size; else the longest side becomes this (never enlarged)
     // {stem}, {type}, {index} (1-based, zero-padded to the width of the input count)

@@ -309,7 +309,7 @@ void PhotoScheduler::startRead(Photo &photo, bool urgent)
                     decoded.preview = Resampler::scaledToFit(*pixels, previewSide).clone();
                 // A photo's saved edits come with its first read (off the UI thread).
                 if (makePreview && !path.isEmpty())
-                    decoded.edits = Strokes::readBeside(path, &decoded.editsError);
+                    decoded.edits = Edits::readBeside(path, &decoded.editsError);
             }
             if (cancel->load())
                 return;

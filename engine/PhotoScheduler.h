@@ -9,7 +9,7 @@
 // the model cancels what has not started. Lives on the caller's thread (the UI's); reads run in
 // its own pool, inference on the engine's thread.
 
-#include "Strokes.h"
+#include "Edits.h"
 #include "Types.h"
 
 #include <QHash>
@@ -50,9 +50,9 @@ public:
     {
         QSize fullSize;
         cv::Mat preview; // CV_8UC3 BGR
-        // With the first read of a file: the strokes of its edits file (Strokes::editsPathFor)
-        // when there is one, or why it could not be read.
-        std::optional<std::vector<Stroke>> edits;
+        // With the first read of a file: its edits file (Edits::pathFor) when there is one, or
+        // why it could not be read.
+        std::optional<PhotoEdits> edits;
         QString editsError;
     };
 

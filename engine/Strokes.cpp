@@ -1,10 +1,6 @@
 #include "Strokes.h"
 
-#include <QDir>
-#include <QFile>
-#include <QFileInfo>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
 
 #include <opencv2/core.hpp>
@@ -87,40 +83,32 @@ std::optional<Stroke> strokeFromJson(const QJsonValue &value, QString *why)
 
 } // namespace
 
-std::optional<std::vector<Stroke>> fromJson(const QByteArray &json, QString *error)
+std::optional<std::vector<Stroke>> fromJson(const QJsonValue &list, QString *error)
 {
-    auto fail = [&](const QString &message) {
-        if (error)
-            *error = message;
-        return std::nullopt;
-    };
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
-    if (parseError.error != QJsonParseError::NoError)
-        return fail(QStringLiteral("not valid JSON (%1 at byte %2)")
-                        .arg(parseError.errorString())
-                        .arg(parseError.offset));
-    if (!document.isObject())
-        return fail(QStringLiteral("expected a JSON object"));
-    const QJsonValue list = document.object().value(QStringLiteral("strokes"));
     std::vector<Stroke> strokes;
     if (list.isUndefined())
         return strokes;
-    if (!list.isArray())
-        return fail(QStringLiteral("\"strokes\" must be a list"));
+    if (!list.isArray()) {
+        if (error)
+            *error = QStringLiteral("\"strokes\" must be a list");
+        return std::nullopt;
+    }
     int index = 0;
     for (const QJsonValue &value : list.toArray()) {
         ++index;
         QString why;
         auto stroke = strokeFromJson(value, &why);
-        if (!stroke)
-            return fail(QStringLiteral("stroke %1: %2").arg(index).arg(why));
+        if (!stroke) {
+            if (error)
+                *error = QStringLiteral("stroke %1: %2").arg(index).arg(why);
+            return std::nullopt;
+        }
         strokes.push_back(std::move(*stroke));
     }
     return strokes;
 }
 
-QByteArray toJson(const std::vector<Stroke> &strokes)
+QJsonArray toJson(const std::vector<Stroke> &strokes)
 {
     QJsonArray list;
     for (const Stroke &stroke : strokes) {
@@ -135,38 +123,7 @@ QByteArray toJson(const std::vector<Stroke> &strokes)
                                 {QStringLiteral("edge_aware"), stroke.edgeAware},
                                 {QStringLiteral("points"), points}});
     }
-    return QJsonDocument(QJsonObject{{QStringLiteral("strokes"), list}}).toJson();
-}
-
-std::optional<std::vector<Stroke>> readFile(const QString &path, QString *error)
-{
-    const QString shown = QDir::toNativeSeparators(path);
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        if (error)
-            *error = QStringLiteral("%1: %2").arg(shown, file.errorString());
-        return std::nullopt;
-    }
-    QString why;
-    auto strokes = fromJson(file.readAll(), &why);
-    if (!strokes && error)
-        *error = QStringLiteral("%1: %2").arg(shown, why);
-    return strokes;
-}
-
-QString editsPathFor(const QString &photoPath)
-{
-    const QFileInfo info(photoPath);
-    return info.dir().filePath(info.completeBaseName() + QStringLiteral(".clearcut.json"));
-}
-
-std::optional<std::vector<Stroke>> readBeside(const QString &photoPath, QString *error)
-{
-    error->clear();
-    const QString path = editsPathFor(photoPath);
-    if (!QFileInfo::exists(path))
-        return std::nullopt;
-    return readFile(path, error);
+    return list;
 }
 
 cv::Rect bounds(const Stroke &stroke, double scale, const cv::Size &size)

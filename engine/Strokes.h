@@ -6,7 +6,8 @@
 // Coordinates are full-resolution pixels of the upright photo, whatever the zoom they were
 // painted at; a smaller copy of the photo (the view's, a resized export) scales them.
 
-#include <QByteArray>
+#include <QJsonArray>
+#include <QJsonValue>
 #include <QString>
 
 #include <opencv2/core/mat.hpp>
@@ -39,21 +40,12 @@ struct Stroke
 
 namespace Strokes {
 
-// The edits file's stroke part: {"strokes": [{"mode": "erase"|"restore", "radius": R,
-// "hardness": 0..1, "edge_aware": true|false, "points": [[x, y], ...]}]}. Unknown keys are
-// ignored; a missing "strokes" is no strokes. On a bad value returns nullopt and sets *error
+// The edits file's stroke part (see Edits.h): [{"mode": "erase"|"restore", "radius": R,
+// "hardness": 0..1, "edge_aware": true|false, "points": [[x, y], ...]}]. Unknown keys are
+// ignored; undefined (no "strokes") is no strokes. On a bad value returns nullopt and sets *error
 // ("stroke 3: radius must be a number above 0").
-std::optional<std::vector<Stroke>> fromJson(const QByteArray &json, QString *error = nullptr);
-QByteArray toJson(const std::vector<Stroke> &strokes);
-
-// The file `path` (NAME.clearcut.json); errors name it.
-std::optional<std::vector<Stroke>> readFile(const QString &path, QString *error = nullptr);
-
-// Where a photo's edits are kept: beside it, as <stem>.clearcut.json.
-QString editsPathFor(const QString &photoPath);
-// That file's strokes; nullopt when there is no such file (*error empty) or it cannot be read
-// (*error names it and says why).
-std::optional<std::vector<Stroke>> readBeside(const QString &photoPath, QString *error);
+std::optional<std::vector<Stroke>> fromJson(const QJsonValue &list, QString *error = nullptr);
+QJsonArray toJson(const std::vector<Stroke> &strokes);
 
 // Where paint() may change a mask of `size` for this stroke (its path grown by the radius);
 // empty for a stroke with no points or wholly outside.

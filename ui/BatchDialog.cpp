@@ -585,6 +585,7 @@ BatchOptions BatchDialog::options() const
     result.namePattern = pattern.isEmpty() ? kDefaultPattern : pattern;
     result.keepStructure = m_keepStructure->isChecked();
     result.collision = CollisionPolicy(m_collision->currentData().toInt());
+    result.heldStrokes = m_heldStrokes;
     return result;
 }
 
@@ -1004,6 +1005,11 @@ void BatchDialog::updateStart()
 void BatchDialog::setPresets(const QList<Preset> &presets)
 {
     m_adjust->setPresets(presets);
+}
+
+void BatchDialog::setHeldStrokes(const QHash<QString, std::vector<Stroke>> &strokes)
+{
+    m_heldStrokes = strokes;
 }
 
 void BatchDialog::startFrom(const Adjustments &adjustments)

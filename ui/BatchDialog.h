@@ -45,6 +45,9 @@ public:
     // The output and mask adjustments to start from (the main window's current photo's), instead
     // of the last batch's.
     void startFrom(const Adjustments &adjustments);
+    // The brush strokes the window holds for its photos (by path), saved or not: they are
+    // exported with those photos instead of their edits files' (BatchOptions::heldStrokes).
+    void setHeldStrokes(const QHash<QString, std::vector<Stroke>> &strokes);
     // The presets its panel offers; picking one also picks its format.
     void setPresets(const QList<Preset> &presets);
     ~BatchDialog() override;
@@ -113,6 +116,7 @@ private:
 
     BatchExporter *m_exporter;
     SegmentOptions m_segment; // as the main window runs the model (Preferences)
+    QHash<QString, std::vector<Stroke>> m_heldStrokes; // setHeldStrokes
     QList<Entry> m_entries;
     QHash<PhotoScan *, int> m_scans; // folder searches still running, and what each found so far
     BatchSummary m_summary;

@@ -257,6 +257,18 @@ MainWindow::MainWindow(Engine *engine, PhotoSession *session, QWidget *parent)
         showMessage(tr("Not saved: %1").arg(message));
     });
     connect(m_session, &PhotoSession::saved, this, &MainWindow::onSaved);
+    connect(m_session, &PhotoSession::editsSaved, this, [this](quint64, const QString &path) {
+        statusBar()->showMessage(tr("Saved the edits to %1").arg(QDir::toNativeSeparators(path)),
+                                 5000);
+    });
+    connect(m_session, &PhotoSession::adjustmentsLoaded, this, [this](quint64 id) {
+        if (id != currentId())
+            return;
+        // Its edits file's: the panel shows them.
+        const Adjustments adjustments = m_session->adjustments(id);
+        m_adjust->setAdjustments(adjustments);
+        rememberAdjustments(adjustments);
+    });
     m_askSavePath = [this](const QString &suggested, bool hasAlpha) {
         SaveDialog dialog(this, suggested, hasAlpha);
         return dialog.exec() == QDialog::Accepted ? dialog.selectedFiles().value(0) : QString();
@@ -332,12 +344,25 @@ void MainWindow::createActions()
                 paths << photo->path;
         auto *dialog = new BatchDialog(m_engine, paths, this);
         dialog->setPresets(m_presets);
+        QHash<QString, std::vector<Stroke>> held; // painted here, saved or not
+        for (const quint64 id : m_session->ids())
+            if (const PhotoSession::Photo *photo = m_session->photo(id); !photo->path.isEmpty())
+                if (std::vector<Stroke> strokes = m_session->strokes(id); !strokes.empty())
+                    held.insert(photo->path, std::move(strokes));
+        dialog->setHeldStrokes(held);
         if (m_session->photo(currentId())) // the batch starts from the photo looked at
             dialog->startFrom(m_session->adjustments(currentId()));
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->show();
     });
     m_batchAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_B));
+    file->addSeparator();
+    m_saveEditsAction =
+        file->addAction(tr("Save &Edits"), this, [this] { m_session->saveEdits(currentId()); });
+    m_saveEditsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_S));
+    m_saveEditsAction->setToolTip(
+        tr("Keep this photo's adjustments and brush strokes beside it (NAME.clearcut.json): "
+           "they come back when it is opened again, and Batch Export uses them"));
     file->addSeparator();
     file->addAction(tr("&Import Presets…"), this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Import Presets"), QString(),
@@ -1189,6 +1214,7 @@ void MainWindow::updateActions()
     m_applySelectedAction->setEnabled(photo != nullptr);
     m_applyAllAction->setEnabled(photo != nullptr && m_list->count() > 1);
     m_resetEditsAction->setEnabled(photo != nullptr && !m_session->strokes(currentId()).empty());
+    m_saveEditsAction->setEnabled(photo != nullptr && !photo->path.isEmpty());
     m_clearAction->setEnabled(m_list->count() > 0);
 }
 

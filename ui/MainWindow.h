@@ -179,6 +179,7 @@ private:
     QAction *m_saveAsAction = nullptr;
     QAction *m_copyAction = nullptr;
     QAction *m_resetEditsAction = nullptr;
+    QAction *m_saveEditsAction = nullptr;
     QActionGroup *m_brushGroup = nullptr;
     QAction *m_eraseAction = nullptr;
     QAction *m_restoreAction = nullptr;

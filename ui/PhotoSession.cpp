@@ -3,6 +3,7 @@
 #include "ImageConvert.h"
 
 #include "engine/Compositor.h"
+#include "engine/Edits.h"
 #include "engine/Engine.h"
 #include "engine/Framing.h"
 #include "engine/ImageIO.h"
@@ -304,9 +305,14 @@ void PhotoSession::onDecoded(quint64 id, const PhotoScheduler::Decoded &decoded)
         entry->editsRead = true;
         entry->photo.editsError = decoded.editsError;
         if (decoded.edits && entry->strokes.empty()) {
-            entry->strokes = *decoded.edits;
+            entry->strokes = decoded.edits->strokes;
             ++entry->now.strokes;
             entry->photo.exportFile.clear();
+        }
+        if (decoded.edits && decoded.edits->adjustments &&
+            *decoded.edits->adjustments != entry->adjustments) {
+            assignAdjustments(*entry, *decoded.edits->adjustments);
+            Q_EMIT adjustmentsLoaded(id);
         }
     }
     if (entry->photo.state == State::Loading)
@@ -446,6 +452,43 @@ std::vector<Stroke> PhotoSession::strokes(quint64 id) const
 {
     const Item *entry = item(id);
     return entry ? entry->strokes : std::vector<Stroke>();
+}
+
+void PhotoSession::setEdits(quint64 id, const PhotoEdits &edits)
+{
+    Item *entry = item(id);
+    if (!entry)
+        return;
+    entry->editsRead = true; // these win over the file beside it
+    if (edits.adjustments)
+        setAdjustmentsOf(id, *edits.adjustments);
+    setStrokes(id, edits.strokes);
+}
+
+PhotoEdits PhotoSession::edits(quint64 id) const
+{
+    const Item *entry = item(id);
+    return entry ? PhotoEdits{entry->adjustments, entry->strokes} : PhotoEdits();
+}
+
+void PhotoSession::saveEdits(quint64 id)
+{
+    const Item *entry = item(id);
+    if (!entry || entry->photo.path.isEmpty())
+        return;
+    const QString path = Edits::pathFor(entry->photo.path);
+    m_pool.start([this, id, path, edits = edits(id)] {
+        const QString error = Edits::writeFile(path, edits);
+        QMetaObject::invokeMethod(
+            this,
+            [this, id, path, error] {
+                if (error.isEmpty())
+                    Q_EMIT editsSaved(id, path);
+                else
+                    Q_EMIT saveFailed(id, error);
+            },
+            Qt::QueuedConnection);
+    });
 }
 
 void PhotoSession::applyAdjustmentsTo(const QList<quint64> &ids)

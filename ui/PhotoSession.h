@@ -6,6 +6,7 @@
 // holds display-size and full-resolution pixels. No widgets: the main window shows what this
 // reports.
 
+#include "engine/Edits.h"
 #include "engine/MaskRefiner.h"
 #include "engine/OutputType.h"
 #include "engine/PhotoExport.h"
@@ -111,6 +112,14 @@ public:
     // Whether the current photo's full-resolution mask is kept and follows its adjustments and
     // strokes (fullMaskUpdated): Save, Copy and drag-out then cut with it at once.
     bool hasFullMask(quint64 id) const;
+    // Sets both from an edits file (its adjustments when it has them); the photo's own file
+    // beside it is then not read.
+    void setEdits(quint64 id, const PhotoEdits &edits);
+    // Its adjustments and strokes, as an edits file holds them.
+    PhotoEdits edits(quint64 id) const;
+    // Writes them beside the photo (Edits::pathFor), off the UI thread: editsSaved, or saveFailed
+    // naming the file and the reason. Pasted photos have no file to write beside.
+    void saveEdits(quint64 id);
     // Copies the current photo's adjustments to these photos.
     void applyAdjustmentsTo(const QList<quint64> &ids);
     OutputType outputType() const { return adjustments(m_current).type; }
@@ -144,6 +153,9 @@ Q_SIGNALS:
     void photoFailed(quint64 id, const QString &message); // names the file and the reason
     void saved(quint64 id, const QString &path);
     void saveFailed(quint64 id, const QString &message);
+    void editsSaved(quint64 id, const QString &path);
+    // A photo's adjustments were set from its edits file, when it was first read.
+    void adjustmentsLoaded(quint64 id);
     void exportFileReady(quint64 id);
     // The current photo's full-resolution mask was made, or a change of its strokes was painted
     // into it (only what the strokes cover is painted again).

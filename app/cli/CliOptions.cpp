@@ -1,5 +1,6 @@
 #include "CliOptions.h"
 
+#include "engine/Edits.h"
 #include "engine/ModelSpec.h"
 #include "engine/OutputNaming.h"
 
@@ -81,8 +82,9 @@ ParseResult parseCommandLine(const QStringList &arguments)
         QStringLiteral("WxH|square"));
     const QCommandLineOption edits(
         QStringLiteral("edits"),
-        QStringLiteral("Brush strokes to paint over every photo's mask (a NAME.clearcut.json "
-                       "file; without it, a photo's own NAME.clearcut.json beside it is used)."),
+        QStringLiteral("A NAME.clearcut.json edits file for every photo: its brush strokes, and "
+                       "its adjustments where no option here says otherwise (without it, a "
+                       "photo's own NAME.clearcut.json beside it is used)."),
         QStringLiteral("file"));
     const QCommandLineOption format(
         {QStringLiteral("f"), QStringLiteral("format")},
@@ -180,13 +182,37 @@ ParseResult parseCommandLine(const QStringList &arguments)
     }
     o.dest = parser.value(dest);
 
-    QString typeError;
-    const auto parsedType = OutputType::parse(parser.value(type), &typeError);
-    if (!parsedType) {
-        result.error = typeError;
-        return result;
+    // An edits file's adjustments are where the options start from; an option given on the
+    // command line still wins.
+    bool adjustmentsFromFile = false;
+    if (parser.isSet(edits)) {
+        QString editsError;
+        const auto read = Edits::readFile(parser.value(edits), &editsError);
+        if (!read) {
+            result.error = QStringLiteral("--edits %1").arg(editsError);
+            return result;
+        }
+        o.strokes = read->strokes;
+        if (read->adjustments) {
+            adjustmentsFromFile = true;
+            o.type = read->adjustments->type;
+            o.adjust = read->adjustments->adjust;
+            o.framing = read->adjustments->framing;
+        }
     }
-    o.type = *parsedType;
+    const auto given = [&](const QCommandLineOption &option) {
+        return !adjustmentsFromFile || parser.isSet(option);
+    };
+
+    if (given(type)) {
+        QString typeError;
+        const auto parsedType = OutputType::parse(parser.value(type), &typeError);
+        if (!parsedType) {
+            result.error = typeError;
+            return result;
+        }
+        o.type = *parsedType;
+    }
 
     if (parser.isSet(threshold)) {
         bool ok = false;
@@ -197,9 +223,12 @@ ParseResult parseCommandLine(const QStringList &arguments)
         }
         o.adjust.threshold = t;
     }
-    o.adjust.reverse = parser.isSet(reverse);
+    if (given(reverse))
+        o.adjust.reverse = parser.isSet(reverse);
 
     const auto onOff = [&](const QCommandLineOption &option, bool *value) {
+        if (!given(option))
+            return true;
         const QString text = parser.value(option).toLower();
         if (text != QLatin1String("on") && text != QLatin1String("off")) {
             result.error =
@@ -211,7 +240,7 @@ ParseResult parseCommandLine(const QStringList &arguments)
     };
     if (!onOff(refine, &o.adjust.refine) || !onOff(foregroundEstimate, &o.adjust.cleanColours))
         return result;
-    {
+    if (given(refineStrength)) {
         bool ok = false;
         o.adjust.refineStrength = parser.value(refineStrength).toDouble(&ok);
         if (!ok || o.adjust.refineStrength < 0.0 || o.adjust.refineStrength > 1.0) {
@@ -220,6 +249,8 @@ ParseResult parseCommandLine(const QStringList &arguments)
         }
     }
     const auto pixels = [&](const QCommandLineOption &option, int min, int *value) {
+        if (!given(option))
+            return true;
         bool ok = false;
         *value = parser.value(option).toInt(&ok);
         if (!ok || *value < min || *value > MaskAdjust::kMaxEdgePixels) {
@@ -234,20 +265,18 @@ ParseResult parseCommandLine(const QStringList &arguments)
     if (!pixels(feather, 0, &o.adjust.feather) ||
         !pixels(shiftEdge, -MaskAdjust::kMaxEdgePixels, &o.adjust.shiftEdge))
         return result;
-    QString framingError;
-    const auto framing = Framing::parse(parser.value(crop), parser.value(canvas), &framingError);
-    if (!framing) {
-        result.error = framingError;
-        return result;
-    }
-    o.framing = *framing;
-    if (parser.isSet(edits)) {
-        QString editsError;
-        o.strokes = Strokes::readFile(parser.value(edits), &editsError);
-        if (!o.strokes) {
-            result.error = QStringLiteral("--edits %1").arg(editsError);
+    if (given(crop) || given(canvas)) {
+        QString framingError;
+        const auto framing = Framing::parse(
+            parser.isSet(crop) || !adjustmentsFromFile ? parser.value(crop) : o.framing.cropText(),
+            parser.isSet(canvas) || !adjustmentsFromFile ? parser.value(canvas)
+                                                         : o.framing.canvasText(),
+            &framingError);
+        if (!framing) {
+            result.error = framingError;
             return result;
         }
+        o.framing = *framing;
     }
 
     o.format = parser.value(format).toLower();

@@ -54,8 +54,8 @@ SmokeRun::SmokeRun(ui::MainWindow *window, QStringList inputs, QString output, i
             [this](const QString &reason) { finish(1, reason); });
     ui::PhotoSession *session = m_window->session();
     connect(session, &ui::PhotoSession::photoAdded, this, [this, session](quint64 id) {
-        if (!m_strokes.empty())
-            session->setStrokes(id, m_strokes);
+        if (m_edits)
+            session->setEdits(id, *m_edits);
         // Photo K is clicked as soon as it is in the list, as a user would right after the drop.
         if (++m_added == m_select) {
             m_selectedId = id;

@@ -5,7 +5,7 @@
 // full-quality result is saved to OUT.png through the window's Save, and once every photo is done
 // one JSON line of timings is printed and the app quits (exit 0, or 1 on any failure).
 
-#include "engine/Strokes.h"
+#include "engine/Edits.h"
 #include "ui/StallProbe.h"
 
 #include <QElapsedTimer>
@@ -13,6 +13,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
 #include <vector>
 
 namespace clearcut::ui {
@@ -32,7 +33,7 @@ public:
     // Reported in the JSON line, with the theme and the icons the window shows.
     void setTranslation(const QString &file) { m_translation = file; }
     // Given to every photo's document as it is added (--edits).
-    void setStrokes(std::vector<Stroke> strokes) { m_strokes = std::move(strokes); }
+    void setEdits(std::optional<PhotoEdits> edits) { m_edits = std::move(edits); }
 
 private:
     void onSettled();
@@ -43,7 +44,7 @@ private:
     QString m_output;
     int m_select;
     QString m_translation;
-    std::vector<Stroke> m_strokes;
+    std::optional<PhotoEdits> m_edits;
     ui::StallProbe m_probe;
     QElapsedTimer m_sinceDrop;
     qint64 m_probeStartMs = 0;

@@ -1,9 +1,9 @@
 #include "SmokeRun.h"
 #include "Translations.h"
 
+#include "engine/Edits.h"
 #include "engine/Engine.h"
 #include "engine/EngineThread.h"
-#include "engine/Strokes.h"
 #include "ui/AppSettings.h"
 #include "ui/FirstShow.h"
 #include "ui/IconSet.h"
@@ -45,8 +45,9 @@ int main(int argc, char *argv[])
     parser.addOption(select);
     const QCommandLineOption edits(
         QStringLiteral("edits"),
-        QApplication::translate("main", "With --smoke: brush strokes (a NAME.clearcut.json file) "
-                                        "given to every photo's document."),
+        QApplication::translate("main", "With --smoke: an edits file (NAME.clearcut.json: "
+                                        "adjustments and brush strokes) given to every photo's "
+                                        "document."),
         QStringLiteral("file"));
     parser.addOption(edits);
     parser.addPositionalArgument(QStringLiteral("photos"),
@@ -79,19 +80,18 @@ int main(int argc, char *argv[])
                          "usage: clearcut --smoke IN... OUT.png [--select K] [--edits FILE]\n");
             return 2;
         }
-        std::vector<clearcut::Stroke> strokes;
+        std::optional<clearcut::PhotoEdits> photoEdits;
         if (parser.isSet(edits)) {
             QString error;
-            auto read = clearcut::Strokes::readFile(parser.value(edits), &error);
-            if (!read) {
+            photoEdits = clearcut::Edits::readFile(parser.value(edits), &error);
+            if (!photoEdits) {
                 std::fprintf(stderr, "--edits %s\n", qPrintable(error));
                 return 2;
             }
-            strokes = std::move(*read);
         }
         const QString output = args.takeLast();
         smokeRun = std::make_unique<clearcut::app::SmokeRun>(&window, args, output, selected);
-        smokeRun->setStrokes(strokes);
+        smokeRun->setEdits(photoEdits);
         smokeRun->setTranslation(translation);
     }
 

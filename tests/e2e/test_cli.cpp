@@ -384,6 +384,31 @@ void TestCli::editsArePaintedOverTheMask()
         QVERIFY(rgba.at<cv::Vec4b>(150, 230)[3] > 0 || m_reference.at<uchar>(150, 230) < 20);
     }
 
+    // The file's adjustments are what the photo is exported with; an option given on the command
+    // line still wins over them.
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(R"({"adjustments": {"type": "white", "reverse": true},
+                   "strokes": [{"mode": "erase", "radius": 25,
+                                "points": [[100, 150], [180, 150]]}]})");
+    file.close();
+    const QString adjusted = m_dir.filePath(QStringLiteral("edits-adjusted"));
+    run = runCli({QStringLiteral("-s"), kPhoto, QStringLiteral("-d"), adjusted,
+                  QStringLiteral("--edits"), edits, QStringLiteral("-t"), QStringLiteral("map")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    const cv::Mat map = readUnchanged(QDir(adjusted).filePath(QStringLiteral("apple_map.png")));
+    QCOMPARE(map.type(), CV_8UC1);
+    // Reversed (the file's), then the erase stroke over it: the stroke is background either way.
+    QCOMPARE(int(map.at<uchar>(150, 140)), 0);
+    QVERIFY(map.at<uchar>(10, 10) > 200 || m_reference.at<uchar>(10, 10) > 50); // was background
+    // In a folder, the file beside the photo brings its adjustments too.
+    const QString besideAdjusted = m_dir.filePath(QStringLiteral("edits-beside-adjusted"));
+    run = runCli({QStringLiteral("-s"), in, QStringLiteral("-d"), besideAdjusted});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    const cv::Mat white =
+        readUnchanged(QDir(besideAdjusted).filePath(QStringLiteral("apple_rgba.png")));
+    QCOMPARE(white.type(), CV_8UC3); // white background: no alpha
+    QVERIFY(white.at<cv::Vec3b>(150, 140) == cv::Vec3b(255, 255, 255)); // erased: the background
+
     QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
     file.write(R"({"strokes": [{"mode": "erase", "radius": "big", "points": [[1, 1]]}]})");
     file.close();

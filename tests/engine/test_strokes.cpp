@@ -1,10 +1,12 @@
 // Brush strokes over the mask: the edits file's format, and what Erase and Restore paint.
 
+#include "engine/Edits.h"
 #include "engine/MaskRefiner.h"
 #include "engine/PhotoExport.h"
 #include "engine/StrokedMask.h"
 #include "engine/Strokes.h"
 
+#include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
@@ -13,6 +15,8 @@
 #include <opencv2/imgproc.hpp>
 
 #include <cmath>
+
+#include <unistd.h>
 
 using namespace clearcut;
 
@@ -59,23 +63,51 @@ void TestStrokes::jsonRoundTrips()
     Stroke a = line(Stroke::Mode::Erase, 12.5, {{10, 20}, {30.25, 40}});
     a.hardness = 0.5;
     a.edgeAware = true;
-    const std::vector<Stroke> strokes{a, line(Stroke::Mode::Restore, 3, {{1, 2}})};
+    PhotoEdits edits;
+    edits.strokes = {a, line(Stroke::Mode::Restore, 3, {{1, 2}})};
     QString error;
-    const auto back = Strokes::fromJson(Strokes::toJson(strokes), &error);
+    auto back = Edits::fromJson(Edits::toJson(edits), &error);
     QVERIFY2(back, qPrintable(error));
-    QVERIFY(*back == strokes);
+    QVERIFY(*back == edits);
+    QVERIFY(!back->adjustments); // none saved: the photo follows the adjustments given
+    // With adjustments.
+    edits.adjustments = Adjustments();
+    edits.adjustments->adjust.feather = 7;
+    edits.adjustments->adjust.refine = false;
+    edits.adjustments->type.kind = OutputType::Kind::Colour;
+    edits.adjustments->type.colourRgb = {10, 20, 30};
+    back = Edits::fromJson(Edits::toJson(edits), &error);
+    QVERIFY2(back, qPrintable(error));
+    QVERIFY(*back == edits);
     // Unknown keys are ignored; defaults fill what is left out.
-    const auto lenient = Strokes::fromJson(
+    const auto lenient = Edits::fromJson(
         R"({"version": 3, "adjust": {"x": 1}, "strokes": [{"mode": "restore", "radius": 4,
             "points": [[1, 1]], "pressure": 0.3}]})",
         &error);
     QVERIFY2(lenient, qPrintable(error));
-    QCOMPARE(lenient->size(), size_t(1));
-    QCOMPARE(lenient->front().hardness, 1.0);
-    QVERIFY(!lenient->front().edgeAware);
-    QVERIFY(Strokes::fromJson("{}")->empty());
-    QCOMPARE(Strokes::editsPathFor(QStringLiteral("/photos/beach.day.jpg")),
+    QCOMPARE(lenient->strokes.size(), size_t(1));
+    QCOMPARE(lenient->strokes.front().hardness, 1.0);
+    QVERIFY(!lenient->strokes.front().edgeAware);
+    QVERIFY(Edits::fromJson("{}")->strokes.empty());
+    QCOMPARE(Edits::pathFor(QStringLiteral("/photos/beach.day.jpg")),
              QStringLiteral("/photos/beach.day.clearcut.json"));
+
+    // Written whole beside the photo; a folder that cannot be written to is an error naming the
+    // file, and leaves nothing behind.
+    QTemporaryDir dir;
+    const QString path = Edits::pathFor(dir.filePath(QStringLiteral("photo.jpg")));
+    QCOMPARE(Edits::writeFile(path, edits), QString());
+    back = Edits::readFile(path, &error);
+    QVERIFY2(back && *back == edits, qPrintable(error));
+    QFile::setPermissions(dir.path(), QFile::ReadOwner | QFile::ExeOwner);
+    const QString denied = dir.filePath(QStringLiteral("other.clearcut.json"));
+    const QString why = Edits::writeFile(denied, edits);
+    QFile::setPermissions(dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    if (::geteuid() != 0) { // root writes anywhere
+        QVERIFY2(why.contains(QLatin1String("other.clearcut.json")), qPrintable(why));
+        QVERIFY(!QFile::exists(denied));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), 1);
+    }
 }
 
 void TestStrokes::badFilesAreClearErrors_data()
@@ -100,6 +132,10 @@ void TestStrokes::badFilesAreClearErrors_data()
                             << QStringLiteral("stroke 1: points");
     QTest::newRow("no points") << QByteArray(R"({"strokes": [{"mode": "erase", "radius": 3}]})")
                                << QStringLiteral("stroke 1: points");
+    QTest::newRow("adjustments") << QByteArray(R"({"adjustments": {"feather": -3}})")
+                                 << QStringLiteral("adjustments: feather");
+    QTest::newRow("adjustments not an object")
+        << QByteArray(R"({"adjustments": [1]})") << QStringLiteral("\"adjustments\" must be");
 }
 
 void TestStrokes::badFilesAreClearErrors()
@@ -113,10 +149,10 @@ void TestStrokes::badFilesAreClearErrors()
     file.write(json);
     file.close();
     QString error;
-    QVERIFY(!Strokes::readFile(path, &error));
+    QVERIFY(!Edits::readFile(path, &error));
     QVERIFY2(error.contains(QLatin1String("photo.clearcut.json")), qPrintable(error));
     QVERIFY2(error.contains(expected), qPrintable(error));
-    QVERIFY(!Strokes::readFile(dir.filePath(QStringLiteral("missing.json")), &error));
+    QVERIFY(!Edits::readFile(dir.filePath(QStringLiteral("missing.json")), &error));
     QVERIFY2(error.contains(QLatin1String("missing.json")), qPrintable(error));
 }
 

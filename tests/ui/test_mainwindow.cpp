@@ -4,6 +4,7 @@
 #include "../engine/SyntheticModels.h"
 
 #include "engine/BatchExporter.h"
+#include "engine/Edits.h"
 #include "engine/Engine.h"
 #include "engine/EngineThread.h"
 #include "engine/ImageIO.h"
@@ -140,7 +141,7 @@ QString writeHalves(const QString &path, int grain = 0)
 // The photo's edits file beside it.
 bool writeEdits(const QString &photo, const QByteArray &json)
 {
-    QFile file(Strokes::editsPathFor(photo));
+    QFile file(Edits::pathFor(photo));
     return file.open(QIODevice::WriteOnly) && file.write(json) == json.size();
 }
 
@@ -185,6 +186,7 @@ private Q_SLOTS:
     void edgeSettingsRecompositeWithoutTheNetwork();
     void editsBesideAPhotoArePaintedAndSurviveChanges();
     void undoAndRedoGiveTheSameBytes();
+    void savedEditsComeBackAndTheBatchUsesThem();
     void holdingHFlashesTheOriginal();
     void theEraseBrushMakesThosePixelsTransparent();
     void aPresetReproducesTheSameExport();
@@ -888,6 +890,104 @@ void TestMainWindow::undoAndRedoGiveTheSameBytes()
     undo->trigger();
     QCOMPARE(session->strokes(id).size(), size_t(1));
     QCOMPARE(saved(), feathered);
+}
+
+void TestMainWindow::savedEditsComeBackAndTheBatchUsesThem()
+{
+    const QString photo = writeHalves(m_dir.filePath(QStringLiteral("kept.png")), 30);
+    QVERIFY(!photo.isEmpty());
+    Stroke erase;
+    erase.radius = 18;
+    erase.points = {{70, 100}, {90, 140}};
+    Adjustments adjustments;
+    adjustments.type = OutputType::colour(OutputType::kGreen);
+    adjustments.adjust.feather = 4;
+
+    EngineThread engine;
+    const auto saveFrom = [&](PhotoSession *session, quint64 id, const QString &name) {
+        const QString path = m_dir.filePath(name);
+        QSignalSpy done(session, &PhotoSession::saved);
+        session->save(id, path, QStringLiteral("png"));
+        QFile file(path);
+        return done.wait(30000) && file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    };
+    QByteArray edited;
+    {
+        ui::MainWindow window(engine.engine());
+        window.show();
+        const quint64 id = openAndWait(window, photo);
+        QVERIFY(id != 0);
+        PhotoSession *session = window.session();
+        session->setAdjustments(adjustments);
+        session->setStrokes(id, {erase});
+        edited = saveFrom(session, id, QStringLiteral("kept-1.png"));
+        QVERIFY(edited.size() > 1000);
+        QAction *saveEdits =
+            actionWithShortcut(&window, QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_S));
+        QVERIFY(saveEdits && saveEdits->isEnabled());
+        QSignalSpy written(session, &PhotoSession::editsSaved);
+        saveEdits->trigger();
+        QVERIFY(written.wait(10000));
+        QCOMPARE(written.first().at(1).toString(), Edits::pathFor(photo));
+    }
+    QString error;
+    const auto file = Edits::readFile(Edits::pathFor(photo), &error);
+    QVERIFY2(file, qPrintable(error));
+    QVERIFY(file->adjustments && *file->adjustments == adjustments);
+    QVERIFY(file->strokes == std::vector<Stroke>{erase});
+
+    // Opened again: the same adjustments (the panel shows them) and strokes, the same bytes.
+    ui::MainWindow window(engine.engine());
+    window.show();
+    const quint64 id = openAndWait(window, photo);
+    QVERIFY(id != 0);
+    PhotoSession *session = window.session();
+    QTRY_VERIFY(session->adjustments(id) == adjustments);
+    QVERIFY(session->strokes(id) == std::vector<Stroke>{erase});
+    auto *feather = window.findChild<QSpinBox *>(QStringLiteral("feather"));
+    QVERIFY(feather);
+    QCOMPARE(feather->value(), 4);
+    QCOMPARE(saveFrom(session, id, QStringLiteral("kept-2.png")), edited);
+
+    // A batch finds the file beside the photo: its adjustments and strokes, whatever the batch's
+    // own adjustments are.
+    const QString folder = m_dir.filePath(QStringLiteral("kept-batch"));
+    BatchOptions options;
+    options.destination = folder;
+    options.namePattern = QStringLiteral("{stem}");
+    const auto exported = [&](const BatchOptions &batchOptions) {
+        BatchExporter batch(engine.engine());
+        QSignalSpy finished(&batch, &BatchExporter::finished);
+        batch.start(BatchExporter::collectInputs({photo}), batchOptions);
+        QFile out(QDir(folder).filePath(QStringLiteral("kept.png")));
+        const bool done = finished.wait(30000) &&
+                          finished.first().first().value<BatchSummary>().done == 1 &&
+                          out.open(QIODevice::ReadOnly);
+        const QByteArray bytes = done ? out.readAll() : QByteArray();
+        out.remove();
+        return bytes;
+    };
+    QCOMPARE(exported(options), edited);
+
+    // A stroke painted and not saved: the window's Batch Export hands it over, and the batch
+    // exports what the window saves.
+    Stroke restore = erase;
+    restore.mode = Stroke::Mode::Restore;
+    restore.radius = 8;
+    session->setStrokes(id, {erase, restore});
+    const QByteArray painted = saveFrom(session, id, QStringLiteral("kept-3.png"));
+    QVERIFY(painted != edited);
+    QAction *batchAction = actionWithShortcut(&window, QKeySequence(Qt::CTRL | Qt::Key_B));
+    QVERIFY(batchAction);
+    batchAction->trigger();
+    auto *dialog = window.findChild<ui::BatchDialog *>();
+    QVERIFY(dialog);
+    const BatchOptions fromWindow = dialog->options();
+    QCOMPARE(fromWindow.heldStrokes.size(), 1);
+    QVERIFY(fromWindow.heldStrokes.value(photo) == (std::vector<Stroke>{erase, restore}));
+    dialog->close();
+    options.heldStrokes = fromWindow.heldStrokes;
+    QCOMPARE(exported(options), painted);
 }
 
 void TestMainWindow::holdingHFlashesTheOriginal()
