@@ -38,6 +38,8 @@ QColor grey(int level)
 void CompareView::Layer::set(const QImage &image)
 {
     m_halves.clear();
+    m_unpainted = QImage();
+    m_painted = false;
     if (image.isNull()) {
         m_image = QImage();
         return;
@@ -67,6 +69,46 @@ const QImage &CompareView::Layer::levelFor(double scale) const
     return *level;
 }
 
+void CompareView::Layer::paint(const QPainterPath &shape, const QBrush &brush,
+                               QPainter::CompositionMode mode, bool withAlpha)
+{
+    if (m_image.isNull())
+        return;
+    if (!m_painted) {
+        // Kept (for free: shared until the painter detaches m_image) so that a cancelled stroke
+        // can be taken back.
+        m_unpainted = m_image;
+        m_painted = true;
+    }
+    if (withAlpha && !m_image.hasAlphaChannel()) {
+        m_image = m_image.convertToFormat(QImage::Format_ARGB32_Premultiplied);
+        m_halves.clear(); // rebuilt from the new copy when needed
+    }
+    const auto fill = [&](QImage &target, bool scaled) {
+        QPainter painter(&target);
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.setRenderHint(QPainter::SmoothPixmapTransform, scaled);
+        painter.setCompositionMode(mode);
+        if (scaled)
+            painter.scale(double(target.width()) / m_image.width(),
+                          double(target.height()) / m_image.height());
+        painter.fillPath(shape, brush);
+    };
+    fill(m_image, false);
+    for (QImage &half : m_halves)
+        fill(half, true);
+}
+
+void CompareView::Layer::discardPaint()
+{
+    if (!m_painted)
+        return;
+    m_image = m_unpainted;
+    m_unpainted = QImage();
+    m_painted = false;
+    m_halves.clear();
+}
+
 CompareView::CompareView(QWidget *parent) : QWidget(parent), m_placeholder(tr("Drop photos here"))
 {
     setMouseTracking(true);
@@ -85,6 +127,8 @@ void CompareView::setOriginal(const QImage &original, const QSize &fullSize)
     }
     m_original.set(original);
     m_result.set({});
+    m_brushAtZero = QImage();
+    m_brushAtFull = QImage();
     m_cropFrame = QRectF();
     m_fullSize = fullSize.isEmpty() ? original.size() : fullSize;
     m_drag = Drag::None;
@@ -106,6 +150,19 @@ void CompareView::setResult(const QImage &result)
     update();
 }
 
+void CompareView::setBrushLayers(const QImage &atZero, const QImage &atFull)
+{
+    // In the formats the raster engine reads fastest as a texture.
+    const auto prepared = [](const QImage &image) {
+        if (image.isNull())
+            return QImage();
+        return image.convertToFormat(image.hasAlphaChannel() ? QImage::Format_ARGB32_Premultiplied
+                                                             : QImage::Format_RGB32);
+    };
+    m_brushAtZero = prepared(atZero);
+    m_brushAtFull = prepared(atFull);
+}
+
 void CompareView::setCropFrame(const QRectF &frame)
 {
     if (frame == m_cropFrame)
@@ -118,6 +175,8 @@ void CompareView::clear()
 {
     m_original.set({});
     m_result.set({});
+    m_brushAtZero = QImage();
+    m_brushAtFull = QImage();
     m_cropFrame = QRectF();
     m_fullSize = {};
     m_drag = Drag::None;
@@ -267,6 +326,10 @@ void CompareView::setBrush(const std::optional<Stroke> &brush)
     if (!m_brush && m_drag == Drag::Paint) {
         m_drag = Drag::None;
         m_strokePoints.clear();
+        // Nothing will replace the preview: take it back (with that of a stroke just released
+        // whose result is on its way, a flicker at most, rather than copying the result at every
+        // press).
+        m_result.discardPaint();
     }
     updateCursor();
     update();
@@ -282,6 +345,71 @@ QPointF CompareView::toWidget(const QPointF &photo) const
     return imageRect().topLeft() + photo * m_zoom;
 }
 
+QRect CompareView::previewSegment(const QPointF &fromPhoto, const QPointF &toPhoto)
+{
+    if (!m_brush || m_result.isNull() || m_fullSize.isEmpty())
+        return {};
+    // The stroke is previewed in the display copy's pixels, painted once per move: the cost of a
+    // move is its piece's, whatever the stroke's length or the zoom. The preview is a hard brush
+    // that ignores edges (hardness and edge-aware are not shown): the real result, composited
+    // from the stroke after it is released, replaces it a moment later.
+    const QImage &result = m_result.image();
+    const double sx = double(result.width()) / m_fullSize.width();
+    const double sy = double(result.height()) / m_fullSize.height();
+    const QPointF from(fromPhoto.x() * sx, fromPhoto.y() * sy);
+    const QPointF to(toPhoto.x() * sx, toPhoto.y() * sy);
+    const double radius = std::max(0.5, m_brush->radius * sx);
+
+    QPainterPath piece;
+    if (from == to) {
+        piece.addEllipse(to, radius, radius);
+    } else {
+        QPainterPathStroker stroker;
+        stroker.setWidth(2.0 * radius);
+        stroker.setCapStyle(Qt::RoundCap);
+        QPainterPath line(from);
+        line.lineTo(to);
+        piece = stroker.createStroke(line);
+    }
+
+    const bool erase = m_brush->mode == Stroke::Mode::Erase;
+    const QImage &layer = erase ? m_brushAtZero : m_brushAtFull;
+    if (!layer.isNull()) {
+        // What the result will show there: painted over, not blended, so that erasing to a
+        // transparent background clears the alpha.
+        QBrush texture(layer);
+        if (layer.size() != result.size())
+            texture.setTransform(QTransform::fromScale(double(result.width()) / layer.width(),
+                                                       double(result.height()) / layer.height()));
+        m_result.paint(piece, texture, QPainter::CompositionMode_Source, layer.hasAlphaChannel());
+    } else {
+        // Dark where it erases, light where it restores. Blended, so the piece leaves out the
+        // previous piece's round end, which it would otherwise darken (or lighten) twice.
+        if (from != to) {
+            QPainterPath previousEnd;
+            previousEnd.addEllipse(from, radius, radius);
+            piece = piece.subtracted(previousEnd);
+        }
+        const QColor colour = erase ? QColor(20, 20, 20, 150) : QColor(255, 255, 255, 150);
+        m_result.paint(piece, colour, QPainter::CompositionMode_SourceOver, false);
+    }
+
+    // In widget pixels, with room for antialiasing and for the smoothing of the scaled copy.
+    const double pixel = m_zoom / sx; // widget pixels per display-copy pixel
+    const double grow = radius * pixel + 2.0 * pixel + 3.0;
+    const QRectF changed = QRectF(toWidget(fromPhoto), toWidget(toPhoto)).normalized();
+    return changed.adjusted(-grow, -grow, grow, grow).toAlignedRect();
+}
+
+QRect CompareView::brushOutlineRect(const QPointF &at) const
+{
+    if (!m_brush)
+        return {};
+    // The outline's 3-pixel dark ring, antialiased.
+    const double reach = m_brush->radius * m_zoom + 3.0;
+    return QRectF(at.x() - reach, at.y() - reach, 2.0 * reach, 2.0 * reach).toAlignedRect();
+}
+
 void CompareView::paintBrush(QPainter &painter) const
 {
     if (!m_brush)
@@ -289,16 +417,6 @@ void CompareView::paintBrush(QPainter &painter) const
     painter.save();
     painter.setRenderHint(QPainter::Antialiasing);
     const double radius = m_brush->radius * m_zoom;
-    if (m_strokePoints.size() > 0) {
-        // The stroke so far, over the result: dark where it erases, light where it restores.
-        QPainterPath path(toWidget(m_strokePoints.front()));
-        for (const QPointF &p : m_strokePoints)
-            path.lineTo(toWidget(p));
-        const bool erase = m_brush->mode == Stroke::Mode::Erase;
-        QPen pen(erase ? QColor(20, 20, 20, 150) : QColor(255, 255, 255, 150),
-                 std::max(1.0, 2.0 * radius), Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin);
-        painter.strokePath(path, pen);
-    }
     if (m_brushVisible) {
         // The brush's outline, readable on light and dark pixels alike; the inner ring is where
         // it paints at full strength.
@@ -472,9 +590,10 @@ void CompareView::paintEvent(QPaintEvent *event)
     }
     const QRectF image = imageRect();
     const QRectF visible = image & QRectF(rect());
-    const QRectF dirty = visible & QRectF(event->rect());
-    if (dirty.isEmpty())
-        return;
+    // A small repaint (the brush's) may lie partly or wholly past the image: the crop frame's
+    // padding and the brush's outline are drawn there too.
+    const QRectF exposed = QRectF(event->rect());
+    const QRectF dirty = visible & exposed;
     const double dpr = painter.device()->devicePixelRatioF();
 
     const Mode mode = m_flashOriginal ? Mode::OriginalOnly : m_mode;
@@ -489,7 +608,7 @@ void CompareView::paintEvent(QPaintEvent *event)
     const double originalScale = image.width() / m_original.image().width() * dpr;
     const bool smooth = originalScale < 0.999 || m_fitted;
 
-    if (showOriginal) {
+    if (showOriginal && !dirty.isEmpty()) {
         QRectF left = dirty;
         left.setRight(std::min(left.right(), split));
         if (left.width() > 0.0)
@@ -498,7 +617,7 @@ void CompareView::paintEvent(QPaintEvent *event)
     if (showResult) {
         QRectF right = dirty;
         right.setLeft(std::max(right.left(), split));
-        if (right.width() > 0.0) {
+        if (!dirty.isEmpty() && right.width() > 0.0) {
             if (m_result.image().hasAlphaChannel()) {
                 painter.setBrushOrigin(image.topLeft());
                 painter.fillRect(right, checkerBrush(dpr));
@@ -507,15 +626,21 @@ void CompareView::paintEvent(QPaintEvent *event)
         }
         // On the result's side of the divider, also past the image: a canvas that pads shows
         // how far it reaches.
-        QRectF side = QRectF(event->rect());
+        QRectF side = exposed;
         if (showOriginal)
             side.setLeft(std::max(side.left(), split));
         paintCropFrame(painter, image, side);
     }
-    if (isSplit())
-        paintDivider(painter, visible, dividerX(image));
+    // A brush stroke repaints small rectangles: what lies wholly outside one is not drawn (the
+    // painter is clipped to it anyway), whatever part of it is, is drawn whole and clipped.
+    if (isSplit()) {
+        const double x = dividerX(image);
+        const double reach = kHandleRadius + 6.0; // the handle, its active ring and its shadow
+        if (QRectF(x - reach, visible.top(), 2.0 * reach, visible.height()).intersects(exposed))
+            paintDivider(painter, visible, x);
+    }
     if (hasResult())
-        paintLabels(painter, visible, split);
+        paintLabels(painter, visible, split, exposed);
     paintBrush(painter);
 }
 
@@ -608,7 +733,8 @@ void CompareView::paintDivider(QPainter &painter, const QRectF &visible, double 
     painter.restore();
 }
 
-void CompareView::paintLabels(QPainter &painter, const QRectF &visible, double split) const
+void CompareView::paintLabels(QPainter &painter, const QRectF &visible, double split,
+                              const QRectF &dirty) const
 {
     const Mode mode = m_flashOriginal ? Mode::OriginalOnly : m_mode;
     QFont font = this->font();
@@ -632,7 +758,7 @@ void CompareView::paintLabels(QPainter &painter, const QRectF &visible, double s
             atLeft ? visible.topLeft() + QPointF(margin, margin)
                    : QPointF(visible.right() - margin - size.width(), visible.top() + margin);
         const QRectF box(topLeft, size);
-        if (!clip.intersects(box))
+        if (!clip.intersects(box) || !dirty.intersects(box))
             return;
         // Each label belongs to its side: the divider sweeps over it rather than under it.
         painter.setClipRect(clip);
@@ -730,8 +856,11 @@ void CompareView::mousePressEvent(QMouseEvent *event)
     if (m_brush && hasResult() && hitTest(pos) != Hover::Divider) {
         m_drag = Drag::Paint;
         m_strokePoints = {toPhoto(pos)};
+        QRect changed = m_brushVisible ? brushOutlineRect(m_brushAt) : QRect();
+        changed |= previewSegment(m_strokePoints.back(), m_strokePoints.back());
         m_brushAt = pos;
-        update();
+        m_brushVisible = true;
+        update(changed | brushOutlineRect(m_brushAt));
     } else if (hitTest(pos) == Hover::Divider) {
         m_drag = Drag::Divider;
         // Keep the grabbed point under the cursor instead of jumping the line to it.
@@ -762,20 +891,28 @@ void CompareView::mouseMoveEvent(QMouseEvent *event)
         update();
         break;
     case Drag::Paint: {
-        // A point a screen pixel or more from the last: the path is as fine as the hand.
+        // A point a screen pixel or more from the last: the path is as fine as the hand. Only
+        // what changed is repainted: the new piece and the outline where it was and is.
+        // One rectangle: the pieces overlap, and a single clip rectangle paints fastest.
+        QRect changed = brushOutlineRect(m_brushAt);
         const QPointF photo = toPhoto(pos);
-        if ((photo - m_strokePoints.back()).manhattanLength() * m_zoom >= 1.0)
+        if ((photo - m_strokePoints.back()).manhattanLength() * m_zoom >= 1.0) {
+            changed |= previewSegment(m_strokePoints.back(), photo);
             m_strokePoints.push_back(photo);
+        }
         m_brushAt = pos;
-        update();
+        update(changed | brushOutlineRect(m_brushAt));
         break;
     }
     case Drag::None:
         setHover(hitTest(pos));
         if (m_brush) {
+            QRect changed = m_brushVisible ? brushOutlineRect(m_brushAt) : QRect();
             m_brushAt = pos;
             m_brushVisible = hasResult();
-            update();
+            if (m_brushVisible)
+                changed |= brushOutlineRect(m_brushAt);
+            update(changed);
         }
         updateCursor();
         break;
@@ -797,7 +934,7 @@ void CompareView::mouseReleaseEvent(QMouseEvent *event)
             stroke.points.emplace_back(p.x(), p.y());
         m_strokePoints.clear();
         m_drag = Drag::None;
-        update();
+        // The preview stays in the result until the caller's next setResult().
         Q_EMIT strokePainted(stroke);
     }
     m_drag = Drag::None;
@@ -849,7 +986,7 @@ void CompareView::leaveEvent(QEvent *event)
     }
     if (m_brushVisible) {
         m_brushVisible = false;
-        update();
+        update(brushOutlineRect(m_brushAt));
     }
     QWidget::leaveEvent(event);
 }

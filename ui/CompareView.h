@@ -8,6 +8,8 @@
 #include "engine/Strokes.h"
 
 #include <QImage>
+#include <QPainter>
+#include <QPainterPath>
 #include <QPixmap>
 #include <QPointF>
 #include <QRectF>
@@ -41,10 +43,21 @@ public:
     bool isFlashingOriginal() const { return m_flashOriginal; }
 
     // A brush (radius in full-resolution photo pixels): dragging over the result paints a stroke
-    // instead of panning, shown live under the cursor and handed over whole on release
-    // (strokePainted). None: dragging pans and moves the divider.
+    // instead of panning, handed over whole on release (strokePainted). While it is dragged, each
+    // move paints its new piece into the shown result (see setBrushLayers), which stays painted
+    // until the next setResult() (the caller's real result for the stroke). None: dragging pans
+    // and moves the divider; setting none mid-stroke cancels the stroke and its preview.
     void setBrush(const std::optional<Stroke> &brush);
     std::optional<Stroke> brush() const { return m_brush; }
+    // What the result looks like where the mask is 0 (atZero: transparent for a cut-out, the
+    // background colour or image, black for the mask) and where it is 255 (atFull: the subject),
+    // the size of the result given to setResult(): the live preview of an Erase stroke paints
+    // atZero's pixels, a Restore stroke atFull's. The caller sets them with the result;
+    // setResult() keeps them, setOriginal() and clear() drop them. Without them (null images) the
+    // preview is a translucent dark (Erase) or light (Restore) stroke.
+    void setBrushLayers(const QImage &atZero, const QImage &atFull);
+    // The result as shown: the last setResult()'s, with any stroke previewed since painted in.
+    QImage resultImage() const { return m_result.image(); }
     // Widget position to full-resolution photo pixels, and back.
     QPointF toPhoto(const QPointF &widget) const;
     QPointF toWidget(const QPointF &photo) const;
@@ -132,9 +145,18 @@ private:
         // The smallest copy that still has at least half a pixel per device pixel at `scale`
         // (device pixels per pixel of the display copy).
         const QImage &levelFor(double scale) const;
+        // Fills `shape` (in the display copy's pixels) with `brush` into the copy and every
+        // half-size copy already built, so that it shows at any zoom. withAlpha: the brush may
+        // paint transparency, so an opaque copy becomes one with alpha first.
+        void paint(const QPainterPath &shape, const QBrush &brush, QPainter::CompositionMode mode,
+                   bool withAlpha);
+        // Back to the image as set, before any paint().
+        void discardPaint();
 
     private:
         QImage m_image;
+        QImage m_unpainted; // shares m_image's pixels until the first paint()
+        bool m_painted = false;
         mutable std::vector<QImage> m_halves;
     };
 
@@ -171,11 +193,19 @@ private:
                     const QRectF &target, double dpr, bool smooth) const;
     void paintCropFrame(QPainter &painter, const QRectF &image, const QRectF &target);
     void paintDivider(QPainter &painter, const QRectF &visible, double x) const;
-    void paintLabels(QPainter &painter, const QRectF &visible, double split) const;
+    void paintLabels(QPainter &painter, const QRectF &visible, double split,
+                     const QRectF &dirty) const;
     void paintBrush(QPainter &painter) const;
+    // The live preview of the stroke from one photo point to the next (the same point: a dot);
+    // returns the widget area it changed.
+    QRect previewSegment(const QPointF &fromPhoto, const QPointF &toPhoto);
+    // Where the brush's outline around `at` (widget pixels) is drawn.
+    QRect brushOutlineRect(const QPointF &at) const;
 
     Layer m_original;
     Layer m_result;
+    QImage m_brushAtZero; // see setBrushLayers()
+    QImage m_brushAtFull;
     QRectF m_cropFrame; // in m_result's pixels
     QSize m_fullSize;
     QString m_placeholder;

@@ -1126,6 +1126,7 @@ void MainWindow::showResult(quint64 id)
 {
     const PhotoSession::Photo &photo = *m_session->photo(id);
     m_view->setResult(photo.displayResult);
+    m_view->setBrushLayers(photo.displayAtZero, photo.displayAtFull);
     m_view->setCropFrame(photo.displayCrop);
     const QString problem = !photo.framingError.isEmpty() ? photo.framingError : photo.editsError;
     showFramingMessage(problem.isEmpty() ? QString() : tr("%1: %2").arg(photo.name, problem));

@@ -5,6 +5,8 @@
 
 #include <QApplication>
 #include <QMouseEvent>
+#include <QPaintEvent>
+#include <QScreen>
 #include <QSignalSpy>
 #include <QTest>
 #include <QWheelEvent>
@@ -111,6 +113,57 @@ QPointF photoPointAt(const CompareView &view, const QPointF &widgetPoint)
     return (widgetPoint - view.imageRect().topLeft()) / view.zoom();
 }
 
+// A brush stroke through photo points, sent as a hand paints it: a press, moves with the button
+// held (the events processed after each, so each move's repaint happens), a release.
+void paintStroke(CompareView &view, const std::vector<QPointF> &photoPoints)
+{
+    sendMouse(view, QEvent::MouseButtonPress, view.toWidget(photoPoints.front()), Qt::LeftButton,
+              Qt::LeftButton);
+    QCoreApplication::processEvents();
+    for (std::size_t i = 1; i < photoPoints.size(); ++i) {
+        sendMouse(view, QEvent::MouseMove, view.toWidget(photoPoints[i]), Qt::NoButton,
+                  Qt::LeftButton);
+        QCoreApplication::processEvents();
+    }
+    sendMouse(view, QEvent::MouseButtonRelease, view.toWidget(photoPoints.back()), Qt::LeftButton,
+              Qt::NoButton);
+}
+
+// A straight stroke in `steps` moves.
+std::vector<QPointF> line(const QPointF &from, const QPointF &to, int steps = 8)
+{
+    std::vector<QPointF> points;
+    for (int i = 0; i <= steps; ++i)
+        points.push_back(from + (to - from) * (double(i) / steps));
+    return points;
+}
+
+clearcut::Stroke brushOf(clearcut::Stroke::Mode mode, double radius)
+{
+    clearcut::Stroke brush;
+    brush.mode = mode;
+    brush.radius = radius;
+    return brush;
+}
+
+bool isGreen(QRgb c)
+{
+    return qGreen(c) > 200 && qRed(c) < 60 && qBlue(c) < 60 && qAlpha(c) == 255;
+}
+
+// The paint events a widget receives: their rectangles.
+class PaintRects final : public QObject
+{
+public:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::Paint)
+            rects.push_back(static_cast<QPaintEvent *>(event)->rect());
+        return QObject::eventFilter(watched, event);
+    }
+    std::vector<QRect> rects;
+};
+
 } // namespace
 
 class TestCompareView : public QObject
@@ -137,6 +190,11 @@ private Q_SLOTS:
     void doubleClickTogglesFitAndActualSize();
     void clearShowsThePlaceholder();
     void theCropFrameDimsWhatTheCropLeavesOutOnTheResultSideOnly();
+    void aStrokeIsPreviewedByPaintingTheBrushLayersIntoTheResult();
+    void thePreviewShowsWhenZoomedOutToAHalfSizeCopy();
+    void withoutBrushLayersThePreviewIsATranslucentStroke();
+    void eachMoveOfTheBrushRepaintsOnlyASmallRectangle();
+    void aNewResultOrACancelledStrokeRemovesThePreview();
 };
 
 void TestCompareView::splitShowsOriginalLeftOfTheDividerAndResultRight()
@@ -588,6 +646,242 @@ void TestCompareView::theCropFrameDimsWhatTheCropLeavesOutOnTheResultSideOnly()
     view->setCropFrame(QRectF(500, 100, 200, 300));
     view->setOriginal(red(), {});
     QVERIFY(view->cropFrame().isNull());
+}
+
+// While a stroke is dragged, the result shown is painted where the brush passes: with what the
+// result is where the mask is 0 (Erase) or 255 (Restore), so the preview is the result to come.
+void TestCompareView::aStrokeIsPreviewedByPaintingTheBrushLayersIntoTheResult()
+{
+    auto view = shownView(); // a 800 x 600 display copy of a 1600 x 1200 photo, at fit
+    view->setOriginal(red(), QSize(1600, 1200));
+    view->setResult(filled(QSize(800, 600), Qt::blue, QImage::Format_ARGB32_Premultiplied));
+    view->setBrushLayers(filled(QSize(800, 600), Qt::transparent, QImage::Format_ARGB32),
+                         filled(QSize(800, 600), Qt::green));
+    view->setMode(CompareView::Mode::ResultOnly);
+    int strokes = 0;
+    connect(view.get(), &CompareView::strokePainted, this, [&] { ++strokes; });
+
+    // Across the middle, 40 photo pixels wide either side: 20 in the display copy.
+    view->setBrush(brushOf(clearcut::Stroke::Mode::Erase, 40));
+    paintStroke(*view, line({400, 600}, {1200, 600}));
+    QCOMPARE(strokes, 1);
+    QImage result = view->resultImage();
+    QCOMPARE(result.size(), QSize(800, 600));
+    for (const QPoint p : {QPoint(200, 300), QPoint(400, 300), QPoint(600, 300), QPoint(400, 285),
+                           QPoint(400, 315), QPoint(190, 300)})
+        QVERIFY2(qAlpha(result.pixel(p)) == 0, qPrintable(QString("%1,%2").arg(p.x()).arg(p.y())));
+    for (const QPoint p : {QPoint(400, 270), QPoint(400, 330), QPoint(170, 300), QPoint(630, 300),
+                           QPoint(100, 100), QPoint(700, 500)})
+        QVERIFY2(result.pixel(p) == qRgb(0, 0, 255),
+                 qPrintable(QString("%1,%2").arg(p.x()).arg(p.y())));
+    // On screen: the checkerboard where it erased, blue elsewhere.
+    QImage image = rendered(*view);
+    QVERIFY(!isBluish(image.pixel(200, 150)));
+    QVERIFY(isBlue(image.pixel(200, 60)));
+
+    // Restore, down the middle: the subject's colours, also where it had erased.
+    view->setBrush(brushOf(clearcut::Stroke::Mode::Restore, 40));
+    paintStroke(*view, line({800, 200}, {800, 1000}));
+    QCOMPARE(strokes, 2);
+    result = view->resultImage();
+    for (const QPoint p : {QPoint(400, 100), QPoint(400, 300), QPoint(385, 300), QPoint(400, 500)})
+        QVERIFY2(isGreen(result.pixel(p)), qPrintable(QString("%1,%2").arg(p.x()).arg(p.y())));
+    QCOMPARE(qAlpha(result.pixel(300, 300)), 0);      // erased, not restored
+    QCOMPARE(result.pixel(400, 60), qRgb(0, 0, 255)); // past the stroke's end
+    image = rendered(*view);
+    QVERIFY(isGreen(image.pixel(200, 150)));
+    QVERIFY(isBlue(image.pixel(200, 20)));
+}
+
+// Zoomed far out, the view draws a half-size copy of the result: the preview is painted there too.
+void TestCompareView::thePreviewShowsWhenZoomedOutToAHalfSizeCopy()
+{
+    auto view = shownView();
+    view->setOriginal(red(), QSize(1600, 1200));
+    view->setResult(filled(QSize(800, 600), Qt::blue, QImage::Format_ARGB32_Premultiplied));
+    view->setBrushLayers(filled(QSize(800, 600), Qt::transparent, QImage::Format_ARGB32),
+                         filled(QSize(800, 600), Qt::green));
+    view->setMode(CompareView::Mode::ResultOnly);
+    view->zoomBy(1.0 / 8.0, QPointF(200, 150)); // 1/4 of fit: the image is 100 x 75 on screen
+    QCOMPARE(view->imageRect().size(), QSizeF(100, 75));
+    const QPointF middle = view->toWidget({800, 600});
+    QVERIFY(isBlue(rendered(*view).pixel(middle.toPoint()))); // builds the half-size copies
+
+    view->setBrush(brushOf(clearcut::Stroke::Mode::Restore, 120));
+    paintStroke(*view, line({200, 600}, {1400, 600}));
+    QImage image = rendered(*view);
+    for (const double x : {400.0, 800.0, 1200.0})
+        QVERIFY(isGreen(image.pixel(view->toWidget({x, 600}).toPoint())));
+    QVERIFY(isBlue(image.pixel(view->toWidget({800, 200}).toPoint())));
+
+    // And back at fit, the display copy has it.
+    view->zoomToFit();
+    image = rendered(*view);
+    QVERIFY(isGreen(image.pixel(view->toWidget({800, 600}).toPoint())));
+    QVERIFY(isBlue(image.pixel(view->toWidget({800, 200}).toPoint())));
+}
+
+void TestCompareView::withoutBrushLayersThePreviewIsATranslucentStroke()
+{
+    auto view = shownView();
+    view->setOriginal(red(), QSize(1600, 1200));
+    view->setResult(filled(QSize(800, 600), QColor(0, 0, 160)));
+    view->setMode(CompareView::Mode::ResultOnly);
+    view->setBrush(brushOf(clearcut::Stroke::Mode::Erase, 40));
+    paintStroke(*view, line({400, 600}, {1200, 600}, 20));
+    QImage result = view->resultImage();
+    const QRgb darkened = result.pixel(400, 300);
+    QVERIFY(qBlue(darkened) < 120);
+    // Evenly along the stroke: the pieces' round ends are not darkened twice.
+    for (int x = 210; x <= 590; x += 5)
+        QVERIFY2(std::abs(qBlue(result.pixel(x, 300)) - qBlue(darkened)) <= 3,
+                 qPrintable(QString::number(x)));
+    QCOMPARE(result.pixel(400, 200), qRgb(0, 0, 160));
+
+    view->setBrush(brushOf(clearcut::Stroke::Mode::Restore, 40));
+    paintStroke(*view, line({400, 300}, {1200, 300}));
+    result = view->resultImage();
+    QVERIFY(qRed(result.pixel(400, 150)) > 100); // lightened
+    QCOMPARE(result.pixel(400, 200), qRgb(0, 0, 160));
+}
+
+// A move repaints the new piece of the stroke and the brush's outline, not the whole view: its
+// cost does not grow with the view or the stroke.
+void TestCompareView::eachMoveOfTheBrushRepaintsOnlyASmallRectangle()
+{
+    auto view = shownView();
+    view->setOriginal(red(), QSize(1600, 1200));
+    view->setResult(filled(QSize(800, 600), Qt::blue, QImage::Format_ARGB32_Premultiplied));
+    view->setBrushLayers(filled(QSize(800, 600), Qt::transparent, QImage::Format_ARGB32),
+                         filled(QSize(800, 600), Qt::green));
+    view->setCropFrame(QRectF(100, 100, 600, 400));
+    view->setBrush(brushOf(clearcut::Stroke::Mode::Erase, 25)); // 6 widget pixels at fit
+    const QImage before = rendered(*view);
+    QCoreApplication::processEvents(); // whatever setting up asked for is painted now
+
+    PaintRects paints;
+    view->installEventFilter(&paints);
+    // From the result's side over the divider's handle, up over the crop frame's edge and the
+    // divider's line, to the "After" label (in widget pixels: the photo is 4 times larger).
+    std::vector<QPointF> stroke;
+    for (const auto &[from, to] : {std::pair{QPointF(260, 170), QPointF(140, 130)},
+                                   std::pair{QPointF(140, 130), QPointF(150, 60)},
+                                   std::pair{QPointF(150, 60), QPointF(370, 25)}}) {
+        for (const QPointF &p : line(from * 4.0, to * 4.0, 10))
+            if (stroke.empty() || p != stroke.back())
+                stroke.push_back(p);
+    }
+    sendMouse(*view, QEvent::MouseButtonPress, view->toWidget(stroke.front()), Qt::LeftButton,
+              Qt::LeftButton);
+    QCoreApplication::processEvents();
+    QCOMPARE(paints.rects.size(), size_t(1));
+    const double area = double(view->width()) * view->height();
+    for (std::size_t i = 1; i < stroke.size(); ++i) {
+        paints.rects.clear();
+        const QPointF at = view->toWidget(stroke[i]);
+        sendMouse(*view, QEvent::MouseMove, at, Qt::NoButton, Qt::LeftButton);
+        QCoreApplication::processEvents();
+        QCOMPARE(paints.rects.size(), size_t(1));
+        const QRect r = paints.rects.front();
+        QVERIFY2(double(r.width()) * r.height() < area / 16.0,
+                 qPrintable(QString("%1x%2").arg(r.width()).arg(r.height())));
+        QVERIFY(r.contains(at.toPoint()));
+    }
+    paints.rects.clear();
+    sendMouse(*view, QEvent::MouseButtonRelease, view->toWidget(stroke.back()), Qt::LeftButton,
+              Qt::NoButton);
+    QCoreApplication::processEvents();
+    QVERIFY(paints.rects.empty()); // the preview stays: nothing to repaint
+    view->removeEventFilter(&paints);
+
+    // What the small repaints left on screen (the window's backing store) is what a whole
+    // repaint shows: the divider, the labels and the crop frame are intact, the stroke is there.
+    const auto onScreen = [&] {
+        return view->screen()
+            ->grabWindow(view->winId())
+            .toImage()
+            .convertToFormat(QImage::Format_ARGB32);
+    };
+    const QImage incremental = onScreen();
+    before.save("/tmp/sb/before.png");
+    QCOMPARE(incremental.size(), view->size());
+    const QImage whole = rendered(*view);
+    QCOMPARE(incremental, whole);
+    QVERIFY(incremental != before);
+
+    // Hovering, the outline follows the cursor the same way, also past the image's edge (the
+    // image is letterboxed in a taller view).
+    view->resize(400, 400);
+    QTRY_COMPARE(view->imageRect(), QRectF(0, 50, 400, 300));
+    sendMouse(*view, QEvent::MouseMove, QPointF(20, 330), Qt::NoButton, Qt::NoButton);
+    QCoreApplication::processEvents();
+    view->installEventFilter(&paints);
+    for (int x = 40; x <= 360; x += 20) {
+        paints.rects.clear();
+        const QPointF at(x, x < 200 ? 330.0 : 380.0);
+        sendMouse(*view, QEvent::MouseMove, at, Qt::NoButton, Qt::NoButton);
+        QCoreApplication::processEvents();
+        QCOMPARE(paints.rects.size(), size_t(1));
+        const QRect r = paints.rects.front();
+        QVERIFY2(double(r.width()) * r.height() < area / 16.0,
+                 qPrintable(QString("%1x%2").arg(r.width()).arg(r.height())));
+    }
+    view->removeEventFilter(&paints);
+    QCOMPARE(onScreen(), rendered(*view));
+}
+
+// The session composites the real result after a stroke and hands it over: it replaces the
+// preview. A stroke cancelled by taking the brush away takes its preview with it.
+void TestCompareView::aNewResultOrACancelledStrokeRemovesThePreview()
+{
+    auto view = shownView();
+    view->setOriginal(red(), QSize(1600, 1200));
+    const QImage blueResult =
+        filled(QSize(800, 600), Qt::blue, QImage::Format_ARGB32_Premultiplied);
+    view->setResult(blueResult);
+    view->setBrushLayers(filled(QSize(800, 600), Qt::transparent, QImage::Format_ARGB32),
+                         filled(QSize(800, 600), Qt::green));
+    view->setMode(CompareView::Mode::ResultOnly);
+    view->setBrush(brushOf(clearcut::Stroke::Mode::Erase, 40));
+    paintStroke(*view, line({400, 600}, {1200, 600}));
+    QCOMPARE(qAlpha(view->resultImage().pixel(400, 300)), 0);
+    QCOMPARE(blueResult.pixel(400, 300), qRgb(0, 0, 255)); // the caller's image is its own
+
+    view->setResult(filled(QSize(800, 600), Qt::yellow, QImage::Format_ARGB32_Premultiplied));
+    QCOMPARE(view->resultImage().pixel(400, 300), qRgb(255, 255, 0));
+    QCOMPARE(rendered(*view).pixel(200, 150), qRgb(255, 255, 0));
+
+    // The layers are kept with a new result: a restore paints them.
+    view->setBrush(brushOf(clearcut::Stroke::Mode::Restore, 40));
+    paintStroke(*view, line({400, 600}, {1200, 600}));
+    QVERIFY(isGreen(view->resultImage().pixel(400, 300)));
+    view->setResult(blueResult);
+
+    // Cancelled mid-stroke: no stroke, no preview.
+    int strokes = 0;
+    connect(view.get(), &CompareView::strokePainted, this, [&] { ++strokes; });
+    const std::vector<QPointF> stroke = line({400, 600}, {1200, 600});
+    sendMouse(*view, QEvent::MouseButtonPress, view->toWidget(stroke.front()), Qt::LeftButton,
+              Qt::LeftButton);
+    for (std::size_t i = 1; i < stroke.size(); ++i)
+        sendMouse(*view, QEvent::MouseMove, view->toWidget(stroke[i]), Qt::NoButton,
+                  Qt::LeftButton);
+    QVERIFY(isGreen(view->resultImage().pixel(400, 300)));
+    view->setBrush(std::nullopt);
+    sendMouse(*view, QEvent::MouseButtonRelease, view->toWidget(stroke.back()), Qt::LeftButton,
+              Qt::NoButton);
+    QCOMPARE(strokes, 0);
+    QCOMPARE(view->resultImage().pixel(400, 300), qRgb(0, 0, 255));
+    QVERIFY(isBlue(rendered(*view).pixel(200, 150)));
+
+    // A new photo drops the layers: a stroke is previewed in the translucent colours again.
+    view->setOriginal(red(), QSize(1600, 1200));
+    view->setResult(blueResult);
+    view->setBrush(brushOf(clearcut::Stroke::Mode::Restore, 40));
+    paintStroke(*view, line({400, 600}, {1200, 600}));
+    const QRgb lightened = view->resultImage().pixel(400, 300);
+    QVERIFY(!isGreen(lightened));
+    QVERIFY(qRed(lightened) > 100 && qBlue(lightened) > 200);
 }
 
 QTEST_MAIN(TestCompareView)
