@@ -8,14 +8,17 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace clearcut::Strokes {
 namespace {
 
 // The edge-aware brush: how far (8-bit RGB distance) a colour may be from the path's before its
-// coverage has fallen to ~60%; and the core around the path it paints regardless.
+// coverage has fallen to ~60%; and the core around the path it paints regardless (the share of
+// the radius: wide enough for the soft edges of a thin stem the brush is centred on, narrow
+// enough that a stroke 8 px from an edge with a 20 px brush does not cross it).
 constexpr double kColourSigma = 24.0;
-constexpr double kCoreShare = 0.25;
+constexpr double kCoreShare = 0.3;
 // Past this a radius or a coordinate is surely not a photo's (30000 px is 900 MP).
 constexpr double kMaxCoordinate = 1e6;
 
@@ -79,6 +82,104 @@ std::optional<Stroke> strokeFromJson(const QJsonValue &value, QString *why)
         stroke.points.emplace_back(x, y);
     }
     return stroke;
+}
+
+// What the edge-aware brush tells apart inside its reach, by colour: the path's own (the mean
+// under it); the colours already on the stroke's side (for Erase the background's, alpha under
+// half; for Restore the subject's), which a pixel may mix with the path's (a thin thing's soft
+// edge); and the colours it should keep, those of the pixels it would change that are plainly
+// neither the path's nor such a mix (more than two sigmas from both). Each list holds up to three
+// colours, the most common (the means of the fullest cells of a coarse colour grid), so that a
+// dark antenna and a white wing spot are each kept as themselves rather than as their grey
+// average.
+struct EdgeColours
+{
+    cv::Vec3d path;
+    std::vector<cv::Vec3d> done;
+    std::vector<cv::Vec3d> kept;
+
+    // How far (squared) a colour is from the path's, or from a mix of it with a colour done.
+    double fromPath(const cv::Vec3d &colour) const
+    {
+        const cv::Vec3d toPath = colour - path;
+        double nearest = toPath.dot(toPath);
+        for (const cv::Vec3d &other : done) {
+            const cv::Vec3d span = other - path;
+            const double t =
+                std::clamp(toPath.dot(span) / std::max(1e-9, span.dot(span)), 0.0, 1.0);
+            const cv::Vec3d off = toPath - t * span;
+            nearest = std::min(nearest, off.dot(off));
+        }
+        return nearest;
+    }
+    double fromKept(const cv::Vec3d &colour) const
+    {
+        double nearest = std::numeric_limits<double>::max();
+        for (const cv::Vec3d &other : kept) {
+            const cv::Vec3d off = colour - other;
+            nearest = std::min(nearest, off.dot(off));
+        }
+        return nearest;
+    }
+};
+
+// The most common colours of the pixels `take` accepts (see EdgeColours).
+template <typename Take>
+std::vector<cv::Vec3d> commonColours(const cv::Mat &photoBgr, const cv::Mat &mask,
+                                     const cv::Mat &distance, double radius, Take take)
+{
+    constexpr int kCell = 32; // 8 x 8 x 8 cells
+    constexpr int kCells = 256 / kCell;
+    std::vector<cv::Vec3d> sums(kCells * kCells * kCells, cv::Vec3d(0, 0, 0));
+    std::vector<int> counts(sums.size(), 0);
+    int reach = 0;
+    for (int y = 0; y < photoBgr.rows; ++y) {
+        const float *d = distance.ptr<float>(y);
+        const cv::Vec3b *c = photoBgr.ptr<cv::Vec3b>(y);
+        const uchar *m = mask.ptr<uchar>(y);
+        for (int x = 0; x < photoBgr.cols; ++x) {
+            if (d[x] > radius)
+                continue;
+            ++reach;
+            const cv::Vec3d colour(c[x][0], c[x][1], c[x][2]);
+            if (!take(colour, m[x]))
+                continue;
+            const int cell =
+                (c[x][0] / kCell * kCells + c[x][1] / kCell) * kCells + c[x][2] / kCell;
+            sums[cell] += colour;
+            ++counts[cell];
+        }
+    }
+    const int enough = std::max(4, reach / 100);
+    std::vector<cv::Vec3d> colours;
+    for (int pick = 0; pick < 3; ++pick) {
+        const auto fullest = std::max_element(counts.begin(), counts.end());
+        if (*fullest < enough)
+            break;
+        const auto cell = size_t(fullest - counts.begin());
+        colours.push_back(sums[cell] / double(*fullest));
+        *fullest = 0;
+    }
+    return colours;
+}
+
+EdgeColours edgeColours(const cv::Mat &photoBgr, const cv::Mat &mask, const cv::Mat &notPath,
+                        const cv::Mat &distance, double radius, bool erase)
+{
+    constexpr double kFar = 4 * kColourSigma * kColourSigma; // (2 sigma) squared
+    EdgeColours colours;
+    const cv::Scalar mean = cv::mean(photoBgr, notPath == 0);
+    colours.path = cv::Vec3d(mean[0], mean[1], mean[2]);
+    const auto changes = [erase](uchar alpha) {
+        return (alpha >= 128) == erase;
+    };
+    colours.done = commonColours(photoBgr, mask, distance, radius,
+                                 [&](const cv::Vec3d &, uchar alpha) { return !changes(alpha); });
+    colours.kept =
+        commonColours(photoBgr, mask, distance, radius, [&](const cv::Vec3d &colour, uchar alpha) {
+            return changes(alpha) && colours.fromPath(colour) > kFar;
+        });
+    return colours;
 }
 
 } // namespace
@@ -175,11 +276,10 @@ void paint(cv::Mat &mask, const cv::Mat &photoBgr, const std::vector<Stroke> &st
         cv::Mat distance;
         cv::distanceTransform(notPath, distance, cv::DIST_L2, cv::DIST_MASK_PRECISE);
 
-        cv::Vec3d pathColour(0, 0, 0);
-        if (stroke.edgeAware) {
-            const cv::Scalar mean = cv::mean(photoBgr(roi), notPath == 0);
-            pathColour = cv::Vec3d(mean[0], mean[1], mean[2]);
-        }
+        const bool erase = stroke.mode == Stroke::Mode::Erase;
+        EdgeColours colours;
+        if (stroke.edgeAware)
+            colours = edgeColours(photoBgr(roi), mask(roi), notPath, distance, radius, erase);
         const double hard = std::clamp(stroke.hardness, 0.0, 1.0) * radius;
         const double core = kCoreShare * radius;
         for (int y = 0; y < roi.height; ++y) {
@@ -191,13 +291,19 @@ void paint(cv::Mat &mask, const cv::Mat &photoBgr, const std::vector<Stroke> &st
                     continue;
                 double coverage = d[x] <= hard ? 1.0 : (radius - d[x]) / (radius - hard);
                 if (stroke.edgeAware && d[x] > core) {
-                    const cv::Vec3d diff = cv::Vec3d(c[x][0], c[x][1], c[x][2]) - pathColour;
-                    coverage *= std::exp(-diff.dot(diff) / (2 * kColourSigma * kColourSigma));
+                    const cv::Vec3d colour(c[x][0], c[x][1], c[x][2]);
+                    const double fromPath = colours.fromPath(colour);
+                    double weight = std::exp(-fromPath / (2 * kColourSigma * kColourSigma));
+                    if (!colours.kept.empty()) {
+                        // Nearer the path's colour than any kept one goes with the path.
+                        const double fromKept = colours.fromKept(colour);
+                        weight = std::max(weight, fromKept / std::max(1e-9, fromPath + fromKept));
+                    }
+                    coverage *= weight;
                 }
                 const double alpha = m[x];
-                const double painted = stroke.mode == Stroke::Mode::Erase
-                                           ? alpha * (1.0 - coverage)
-                                           : alpha + (255.0 - alpha) * coverage;
+                const double painted =
+                    erase ? alpha * (1.0 - coverage) : alpha + (255.0 - alpha) * coverage;
                 m[x] = uchar(std::lround(std::clamp(painted, 0.0, 255.0)));
             }
         }

@@ -55,9 +55,11 @@ cv::Rect bounds(const Stroke &stroke, double scale, const cv::Size &size);
 // edge-aware brush reads its colours). scale: mask pixels per full-resolution pixel (1 at full
 // resolution). Erase multiplies alpha by (1 - coverage), Restore moves it towards 255 by the
 // coverage; coverage is 1 within hardness * radius of the stroke's path and falls to 0 at the
-// radius. The edge-aware brush weighs the coverage beyond a quarter of the radius from the path by
-// how close a pixel's colour is to the mean colour under the path, so a stroke along an edge stays
-// on its side of it.
+// radius. The edge-aware brush paints fully near the path (30% of the radius) and weighs the
+// coverage beyond by colour: a pixel like the path's colour, or a mix of it with a colour already
+// on the stroke's side (a thin thing's soft edge over a background already gone), is painted; one
+// like a colour the stroke would otherwise change (the subject an Erase reaches into) is not. So a
+// stroke along an edge stays on its side of it, and one along a stem keeps the antenna crossing it.
 void paint(cv::Mat &mask, const cv::Mat &photoBgr, const std::vector<Stroke> &strokes,
            double scale = 1.0);
 

@@ -53,6 +53,7 @@ private Q_SLOTS:
     void restoreBringsTheSubjectBack();
     void aSmallerCopyIsPaintedToScale();
     void edgeAwareStaysOnItsSideOfAnEdge();
+    void edgeAwareTakesAThinThingsSoftEdgeAndKeepsWhatCrossesIt();
     void exportsCarryTheStrokes();
     void keptMaskPaintsOnlyWhatIsNew();
     void exportUsesTheKeptMask();
@@ -201,6 +202,39 @@ void TestStrokes::aSmallerCopyIsPaintedToScale()
     QVERIFY(std::abs(fullArea / 4.0 - halfArea) < 0.05 * halfArea);
     QCOMPARE(int(half.at<uchar>(100, 100)), 0);
     QCOMPARE(int(half.at<uchar>(100, 125)), 255);
+}
+
+void TestStrokes::edgeAwareTakesAThinThingsSoftEdgeAndKeepsWhatCrossesIt()
+{
+    // A pink stem the model kept, across a green background it did not, its edges a soft mix of
+    // the two; a dark antenna (subject) crosses it. An edge-aware erase runs along the stem.
+    const cv::Vec3b green(60, 160, 60), pink(140, 80, 220), dark(20, 20, 20);
+    cv::Mat photo(200, 200, CV_8UC3, cv::Scalar(green[0], green[1], green[2]));
+    cv::Mat mask(photo.size(), CV_8UC1, cv::Scalar(0));
+    for (int y = 94; y <= 106; ++y) {
+        const bool edge = y == 94 || y == 106;
+        for (int x = 0; x < 200; ++x)
+            photo.at<cv::Vec3b>(y, x) = edge ? (pink / 2 + green / 2) : pink;
+        mask.row(y).setTo(255);
+    }
+    photo.colRange(150, 153).setTo(cv::Scalar(dark[0], dark[1], dark[2]));
+    mask.colRange(150, 153).setTo(255);
+    Stroke erase = line(Stroke::Mode::Erase, 12, {{0, 100}, {199, 100}});
+    erase.edgeAware = true;
+    Strokes::paint(mask, photo, {erase});
+
+    for (const int x : {20, 60, 100, 190}) {
+        for (int y = 95; y <= 105; ++y) // the stem itself, beyond the core too
+            QCOMPARE(int(mask.at<uchar>(y, x)), 0);
+        // Its soft edge goes with it (mostly: it is half background colour already gone).
+        QVERIFY2(
+            mask.at<uchar>(94, x) < 128 && mask.at<uchar>(106, x) < 128,
+            qPrintable(
+                QStringLiteral("%1, %2").arg(mask.at<uchar>(94, x)).arg(mask.at<uchar>(106, x))));
+    }
+    // The antenna stays wherever the brush only reaches it (past the core around the path).
+    for (const int y : {89, 91, 93, 107, 109, 111})
+        QCOMPARE(int(mask.at<uchar>(y, 151)), 255);
 }
 
 void TestStrokes::edgeAwareStaysOnItsSideOfAnEdge()
