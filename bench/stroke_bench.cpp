@@ -59,7 +59,7 @@ void printTimes(const char *label, std::vector<double> times, const char *unit =
 }
 
 // The real window, the default model, a 24 MP photo: frames, and what follows each stroke.
-int runWindow(QString photo, int strokes)
+int runWindow(QString photo, int strokes, bool edgeAware)
 {
     QTemporaryDir dir;
     if (photo.isEmpty()) {
@@ -123,8 +123,17 @@ int runWindow(QString photo, int strokes)
         return 1;
     }
     erase->trigger();
-    std::printf("  radius %.0f px (full resolution), %d strokes per zoom\n", view->brush()->radius,
-                strokes);
+    if (edgeAware) {
+        for (QAction *action : window.findChildren<QAction *>())
+            if (action->text() == QStringLiteral("Edge-&Aware") && !action->isChecked())
+                action->trigger();
+        if (!view->brush()->edgeAware) {
+            std::fprintf(stderr, "error: no Edge-Aware brush action\n");
+            return 1;
+        }
+    }
+    std::printf("  radius %.0f px (full resolution)%s, %d strokes per zoom\n",
+                view->brush()->radius, edgeAware ? ", edge-aware" : "", strokes);
 
     QElapsedTimer sinceRelease;
     QObject::connect(view, &CompareView::strokePainted, [&sinceRelease] { sinceRelease.start(); });
@@ -205,16 +214,20 @@ int main(int argc, char *argv[])
         qputenv("QT_QPA_PLATFORM", "offscreen");
     int strokes = 300;
     bool onWindow = false;
+    bool edgeAware = false;
     QString photo;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--strokes") == 0 && i + 1 < argc) {
             strokes = std::atoi(argv[++i]);
+        } else if (std::strcmp(argv[i], "--edge-aware") == 0) {
+            edgeAware = true;
         } else if (std::strcmp(argv[i], "--window") == 0) {
             onWindow = true;
             if (i + 1 < argc && argv[i + 1][0] != '-')
                 photo = QString::fromLocal8Bit(argv[++i]);
         } else {
-            std::fprintf(stderr, "usage: %s [--strokes N] [--window [PHOTO]]\n", argv[0]);
+            std::fprintf(stderr, "usage: %s [--strokes N] [--window [PHOTO]] [--edge-aware]\n",
+                         argv[0]);
             return 2;
         }
     }
@@ -230,7 +243,7 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("ClearCut"));
     QApplication::setOrganizationName(QStringLiteral("ClearCut"));
     if (onWindow)
-        return runWindow(photo, strokes);
+        return runWindow(photo, strokes, edgeAware);
 
     // A realistic display copy of a 24 MP photo, with a cut-out that has soft alpha (as
     // compareview_bench builds them), and what the brush paints: transparency where it erases,
