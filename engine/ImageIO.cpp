@@ -35,6 +35,13 @@ DecodeResult failure(const QString &error)
     return {std::nullopt, error};
 }
 
+DecodeResult tooLargeFailure(qint64 width, qint64 height, qint64 maxPixels)
+{
+    DecodeResult result = failure(tooLarge(width, height, maxPixels));
+    result.tooLarge = true;
+    return result;
+}
+
 QString normalisedFormat(const QString &format)
 {
     QString f = format.trimmed().toLower();
@@ -72,7 +79,7 @@ DecodeResult decodeBytes(const QByteArray &bytes, qint64 maxPixels)
         return failure(QStringLiteral("not a supported image (%1)").arg(header.name));
     // Refuse before decoding: a small file can declare a huge canvas.
     if (header.width > 0 && header.height > 0 && header.width * header.height > maxPixels)
-        return failure(tooLarge(header.width, header.height, maxPixels));
+        return tooLargeFailure(header.width, header.height, maxPixels);
     if (header.truncated)
         return failure(
             QStringLiteral("truncated or corrupt %1 data (the file ends early)").arg(header.name));
@@ -94,7 +101,7 @@ DecodeResult decodeBytes(const QByteArray &bytes, qint64 maxPixels)
         return failure(QStringLiteral("corrupt or truncated %1 data").arg(header.name));
     }
     if (qint64(decoded.cols) * decoded.rows > maxPixels)
-        return failure(tooLarge(decoded.cols, decoded.rows, maxPixels));
+        return tooLargeFailure(decoded.cols, decoded.rows, maxPixels);
 
     DecodedImage image;
     image.sourceDepthBits = header.depthBits > 0 ? header.depthBits : int(decoded.elemSize1() * 8);

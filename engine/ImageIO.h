@@ -24,6 +24,7 @@ struct DecodeResult
 {
     std::optional<DecodedImage> image;
     QString error; // the reason, for a user ("empty file"); the caller adds the file name
+    bool tooLarge = false; // the reason is the pixel limit (an HTTP server answers 413)
 };
 
 namespace ImageIO {

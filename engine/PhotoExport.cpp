@@ -121,6 +121,16 @@ cv::Mat render(const Job &job, QString *error, double *decodeMs)
     return image;
 }
 
+QByteArray encoded(const Job &job, QString *error)
+{
+    cv::Mat image = render(job, error);
+    if (image.empty())
+        return QByteArray();
+    if (image.channels() == 4 && !ImageIO::formatSupportsAlpha(job.encode.format))
+        image = Compositor::flattenOnto(image, OutputType::kWhite);
+    return ImageIO::encode(image, job.encode, error);
+}
+
 Outcome write(const Job &job, const std::atomic_bool *cancel)
 {
     Outcome outcome;

@@ -78,6 +78,10 @@ struct Job
 // were held).
 cv::Mat render(const Job &job, QString *error = nullptr, double *decodeMs = nullptr);
 
+// render(), flattened onto white when the format has no alpha, encoded as job.encode says: the
+// bytes write() would put in job.output (an HTTP answer). Empty with *error set on failure.
+QByteArray encoded(const Job &job, QString *error = nullptr);
+
 struct Outcome
 {
     QString error;        // names the file and the reason

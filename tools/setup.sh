@@ -26,6 +26,7 @@ as_root() {
 packages=(
     build-essential cmake pkg-config
     qt6-base-dev qt6-image-formats-plugins qt6-qpa-plugins libgl-dev
+    qt6-httpserver-dev qt6-websockets-dev  # clearcut-server (app/server)
     qt6-tools-dev qt6-l10n-tools help2man   # translations (lupdate/lrelease), man pages
     libtorch-dev libopencv-dev zlib1g-dev libdeflate-dev
     libtcmalloc-minimal4         # keeps LibTorch's freed activations for reuse: 1024 inference 2.3 s -> 1.7 s
