@@ -69,6 +69,10 @@ QByteArray Metrics::text(int queueLength, bool ready) const
     line("# TYPE clearcut_inference_seconds summary");
     line("clearcut_inference_seconds_sum " + QByteArray::number(m_inferenceSum, 'f', 6));
     line("clearcut_inference_seconds_count " + QByteArray::number(m_inferences));
+    line("# HELP clearcut_work_dropped_total Photos never decoded or segmented because their "
+         "request was answered first (deadline, shutdown).");
+    line("# TYPE clearcut_work_dropped_total counter");
+    line("clearcut_work_dropped_total " + QByteArray::number(m_dropped));
     line("# HELP clearcut_resident_memory_bytes The process's resident set size.");
     line("# TYPE clearcut_resident_memory_bytes gauge");
     line("clearcut_resident_memory_bytes " + QByteArray::number(residentBytes()));

@@ -17,6 +17,8 @@ class Metrics
 public:
     void request(const QString &endpoint, int status, double seconds);
     void inference(double seconds);
+    // Work that was never done because its request was answered first (a deadline, a shutdown).
+    void dropped() { ++m_dropped; }
     void setModelReadySeconds(double seconds) { m_readySeconds = seconds; }
 
     QByteArray text(int queueLength, bool ready) const;
@@ -32,6 +34,7 @@ private:
     quint64 m_latencyCount = 0;
     double m_latencySum = 0;
     quint64 m_inferences = 0;
+    quint64 m_dropped = 0;
     double m_inferenceSum = 0;
     double m_readySeconds = -1;
 };

@@ -178,6 +178,7 @@ RemoveServer::RemoveServer(const ServerOptions &options, QObject *parent)
     });
     connect(engine, &Engine::segmented, this, &RemoveServer::onSegmented);
     connect(engine, &Engine::segmentFailed, this, &RemoveServer::onSegmentFailed);
+    connect(engine, &Engine::segmentCancelled, this, [this] { m_metrics.dropped(); });
 }
 
 RemoveServer::~RemoveServer()
@@ -379,8 +380,11 @@ void RemoveServer::accept(const QHttpServerRequest &request, QTcpSocket *socket,
     // Decoded off this thread; the photo is never written to disk.
     m_pool.start([this, id = job->id, cancel = job->cancel, bytes = std::move(bytes),
                   maxPixels = m_options.maxPixels] {
-        if (cancel->load())
+        if (cancel->load()) {
+            QMetaObject::invokeMethod(
+                this, [this] { m_metrics.dropped(); }, Qt::QueuedConnection);
             return;
+        }
         DecodeResult decoded = ImageIO::decodeBytes(bytes, maxPixels);
         std::shared_ptr<const cv::Mat> pixels;
         if (decoded.image)

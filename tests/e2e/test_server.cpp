@@ -155,6 +155,7 @@ private Q_SLOTS:
     void endpointsAndTheSameBytesAsTheCommandLine();
     void badRequestsGetTheirOwnStatus();
     void aFullQueueAnswers503WithRetryAfter();
+    void pastTheDeadlineTheAnswerIs504();
     void tokensAreRequiredWhenSet();
     void sigtermAnswersWhatIsInFlightAndExits();
 
@@ -348,6 +349,48 @@ void TestServer::aFullQueueAnswers503WithRetryAfter()
     }
     QVERIFY2(ok >= 2 && full >= 1,
              qPrintable(QStringLiteral("%1 done, %2 full").arg(ok).arg(full)));
+}
+
+void TestServer::pastTheDeadlineTheAnswerIs504()
+{
+    Server server({QStringLiteral("--deadline"), QStringLiteral("3")});
+    QVERIFY(server.waitReady(m_net));
+    // Eight photos at once, one network run (~1 s) each: the last ones cannot make it in 3 s.
+    const QByteArray photo = readAll(QStringLiteral(CLEARCUT_TEST_DATA "/photos/messi5.jpg"));
+    std::vector<std::shared_ptr<Reply>> replies;
+    QNetworkAccessManager more; // a client keeps at most six connections to a host
+    for (int i = 0; i < 8; ++i)
+        replies.push_back(
+            send(i < 4 ? m_net : more, server.url(QStringLiteral("/v1/remove")), "POST", photo));
+    QVERIFY(waitFor(
+        [&] {
+            return std::all_of(replies.begin(), replies.end(),
+                               [](const auto &reply) { return reply->status != 0; });
+        },
+        60000));
+    int late = 0;
+    for (const auto &reply : replies) {
+        if (reply->status == 504) {
+            ++late;
+            QVERIFY2(reply->error().contains(QLatin1String("deadline")),
+                     qPrintable(reply->error()));
+        } else {
+            QCOMPARE(reply->status, 200);
+        }
+    }
+    QVERIFY(late >= 1);
+    // Their work was dropped, not left queued: the engine skips each of them (all but one that
+    // may have been running when its time ran out).
+    const auto dropped = [&] {
+        const QByteArray text = call(m_net, server.url(QStringLiteral("/metrics")), "GET").body;
+        const auto match = QRegularExpression(QStringLiteral("clearcut_work_dropped_total (\\d+)"))
+                               .match(QString::fromLatin1(text));
+        return match.hasMatch() ? match.captured(1).toInt() : -1;
+    };
+    QVERIFY2(waitFor([&] { return dropped() >= late - 1; }, 30000),
+             qPrintable(QStringLiteral("%1 late, %2 dropped").arg(late).arg(dropped())));
+    const Reply metrics = call(m_net, server.url(QStringLiteral("/metrics")), "GET");
+    QVERIFY(metrics.body.contains("code=\"504\"} " + QByteArray::number(late)));
 }
 
 void TestServer::tokensAreRequiredWhenSet()
