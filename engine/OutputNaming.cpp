@@ -50,6 +50,10 @@ QString checkNamePattern(const QString &pattern)
 
 QString outputPathFor(const BatchInput &input, int index, int total, const BatchOptions &options)
 {
+    if (input.listIndex >= 0) {
+        index = input.listIndex;
+        total = input.listSize;
+    }
     const int width = int(QString::number(std::max(total, 1)).size());
     const QString number = QString::number(index + 1).rightJustified(width, QLatin1Char('0'));
     // One pass, so a stem that itself contains "{type}" is taken literally.

@@ -16,7 +16,8 @@ namespace clearcut::OutputNaming {
 // a path separator ...).
 QString checkNamePattern(const QString &pattern);
 
-// index is 0-based (shown 1-based by {index}); the path before collision handling.
+// index is 0-based (shown 1-based by {index}); the path before collision handling. An input
+// that knows its place in a longer list (listIndex) is numbered by that place instead.
 QString outputPathFor(const BatchInput &input, int index, int total, const BatchOptions &options);
 
 struct Claim

@@ -24,6 +24,10 @@ struct BatchInput
 {
     QString path;
     QString relativeDir; // folder relative to the dropped root ("" for top level)
+    // For a run that is one part of a longer list (Sharding's shardOf): the photo's 0-based place
+    // in the whole list and the list's length, which {index} shows instead of the run's own.
+    int listIndex = -1;
+    int listSize = 0;
 };
 
 struct FoundPhotos

@@ -35,8 +35,22 @@ ParseResult parseCommandLine(const QStringList &arguments)
     const QCommandLineOption source(
         {QStringLiteral("s"), QStringLiteral("source")},
         QStringLiteral("A photo, or a folder of photos (searched recursively; "
-                       "its structure is kept under --dest)."),
+                       "its structure is kept under --dest). Or give --input-list."),
         QStringLiteral("path"));
+    const QCommandLineOption inputList(
+        QStringLiteral("input-list"),
+        QStringLiteral("Instead of --source: a text file with one photo path a line (blank "
+                       "lines and lines starting with # skipped; relative paths are from the "
+                       "list's folder). Outputs go flat into --dest (use {index} in --name "
+                       "if stems repeat). A listed file that is missing fails as that photo."),
+        QStringLiteral("file"));
+    const QCommandLineOption shard(
+        QStringLiteral("shard"),
+        QStringLiteral("Export only part I of N (I from 0): the photos at positions I, I+N, "
+                       "I+2N ... of the list (or of --source's photos, in their order), so N "
+                       "workers over one list write every photo once; with --collision skip a "
+                       "re-run resumes. {index} stays the place in the whole list."),
+        QStringLiteral("I/N"));
     const QCommandLineOption dest({QStringLiteral("d"), QStringLiteral("dest")},
                                   QStringLiteral("Output folder (default: the current folder)."),
                                   QStringLiteral("folder"));
@@ -144,9 +158,9 @@ ParseResult parseCommandLine(const QStringList &arguments)
                        "JSON, and exit (loads no model)."));
     const QCommandLineOption help = parser.addHelpOption();
     const QCommandLineOption version = parser.addVersionOption();
-    parser.addOptions({source, dest, type, threshold, reverse, format, resize, mode, ckpt, device,
-                       threads, optimize, timings, jit, quiet, name, collision, resizeLongest,
-                       report});
+    parser.addOptions({source, inputList, shard});
+    parser.addOptions({dest, type, threshold, reverse, format, resize, mode, ckpt, device, threads,
+                       optimize, timings, jit, quiet, name, collision, resizeLongest, report});
     parser.addOptions(
         {refine, refineStrength, foregroundEstimate, feather, shiftEdge, crop, canvas, edits});
     parser.addOption(probeHardware);
@@ -176,9 +190,22 @@ ParseResult parseCommandLine(const QStringList &arguments)
     CliOptions o;
     o.probeHardware = parser.isSet(probeHardware);
     o.source = parser.value(source);
-    if (o.source.isEmpty() && !o.probeHardware) {
-        result.error = QStringLiteral("--source is required");
+    o.inputList = parser.value(inputList);
+    if (parser.isSet(source) && parser.isSet(inputList)) {
+        result.error = QStringLiteral("give --source or --input-list, not both");
         return result;
+    }
+    if (o.source.isEmpty() && o.inputList.isEmpty() && !o.probeHardware) {
+        result.error = QStringLiteral("--source (or --input-list) is required");
+        return result;
+    }
+    if (parser.isSet(shard)) {
+        QString shardError;
+        o.shard = parseShard(parser.value(shard), &shardError);
+        if (!o.shard) {
+            result.error = QStringLiteral("--shard %1").arg(shardError);
+            return result;
+        }
     }
     o.dest = parser.value(dest);
 

@@ -7,6 +7,7 @@
 #include "engine/ImageIO.h"
 #include "engine/MaskRefiner.h"
 #include "engine/OutputType.h"
+#include "engine/Sharding.h"
 #include "engine/Strokes.h"
 #include "engine/Types.h"
 
@@ -21,7 +22,9 @@ namespace clearcut::cli {
 
 struct CliOptions
 {
-    QString source;
+    QString source;             // a photo or a folder, or instead:
+    QString inputList;          // a file listing photos, one a line (outputs flat in dest)
+    std::optional<Shard> shard; // --shard I/N: only the photos at I, I+N, ... of the list
     QString dest;
     OutputType type;
     MaskAdjust adjust;

@@ -2,7 +2,9 @@
 
 #include "engine/Engine.h"
 #include "engine/ImageIO.h"
+#include "engine/InputList.h"
 #include "engine/ProcessClock.h"
+#include "engine/Sharding.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -90,16 +92,34 @@ CliRunner::~CliRunner() = default;
 void CliRunner::start()
 {
     m_clock.start();
-    const QFileInfo source(m_options.source);
-    if (!source.exists()) {
-        printError(QStringLiteral("%1: no such file or folder").arg(m_options.source));
-        return finish(2, BatchSummary());
-    }
-    // A folder is searched recursively and its structure kept under the destination.
-    const QList<BatchInput> inputs = BatchExporter::collectInputs({source.filePath()});
-    if (inputs.isEmpty()) {
-        printError(QStringLiteral("%1: no photos found").arg(m_options.source));
-        return finish(2, BatchSummary());
+    QList<BatchInput> inputs;
+    const bool fromList = !m_options.inputList.isEmpty();
+    if (fromList) {
+        // Through the same finder as --source: a listed file is taken as given (one that is
+        // missing fails as that photo), a file listed twice is done once.
+        QString listError;
+        const std::optional<QStringList> listed = InputList::read(m_options.inputList, &listError);
+        if (!listed) {
+            printError(listError);
+            return finish(2, BatchSummary());
+        }
+        inputs = BatchExporter::collectInputs(*listed);
+        if (inputs.isEmpty()) {
+            printError(QStringLiteral("%1: no photos listed").arg(m_options.inputList));
+            return finish(2, BatchSummary());
+        }
+    } else {
+        const QFileInfo source(m_options.source);
+        if (!source.exists()) {
+            printError(QStringLiteral("%1: no such file or folder").arg(m_options.source));
+            return finish(2, BatchSummary());
+        }
+        // A folder is searched recursively and its structure kept under the destination.
+        inputs = BatchExporter::collectInputs({source.filePath()});
+        if (inputs.isEmpty()) {
+            printError(QStringLiteral("%1: no photos found").arg(m_options.source));
+            return finish(2, BatchSummary());
+        }
     }
 
     const QString dest = m_options.dest.isEmpty() ? QDir::currentPath() : m_options.dest;
@@ -127,8 +147,27 @@ void CliRunner::start()
     batch.segment = m_options.segment;
     batch.resizeLongest = m_options.resizeLongest;
     batch.namePattern = m_options.namePattern;
-    batch.keepStructure = true;
+    // A list has no source folder to keep the structure of.
+    batch.keepStructure = !fromList;
     batch.collision = m_options.collision;
+
+    if (m_options.shard) {
+        const Shard &shard = *m_options.shard;
+        if (shard.count > 1) {
+            if (const QString clash = findOutputClash(inputs, batch); !clash.isEmpty()) {
+                printError(QStringLiteral("--shard: %1; add {index} to --name").arg(clash));
+                return finish(2, BatchSummary());
+            }
+        }
+        const qsizetype listed = inputs.size();
+        inputs = shardOf(inputs, shard);
+        if (!m_options.quiet)
+            std::fprintf(stderr, "shard %d/%d: %lld of %lld photos\n", shard.index, shard.count,
+                         qlonglong(inputs.size()), qlonglong(listed));
+        // More workers than photos: this one has nothing to do, which is no error.
+        if (inputs.isEmpty())
+            return onBatchFinished(BatchSummary());
+    }
 
     // The model loads on the engine thread while the first photos decode; photos sent before it
     // is ready wait for it there.

@@ -1,4 +1,5 @@
-// OpenMP's wait policy for folder runs of clearcut-cli, in force before any library starts.
+// OpenMP's wait policy for batch runs of clearcut-cli (a folder or an input list), in force
+// before any library starts.
 //
 // LibTorch runs on libgomp, whose idle workers spin for 300k iterations before they sleep. In a
 // batch, the next photo's decode and the previous one's encode run beside inference, and on a
@@ -9,7 +10,7 @@
 // libgomp reads the variable once, in its constructor, before main() (Qt and OpenBLAS load it).
 // The executable's pre-initialisation array runs before every library constructor, but also
 // before libc sets up the environment that setenv() edits, so a variable set there is lost; and
-// no link order makes a constructor of ours run before libgomp's. So, for a folder run with the
+// no link order makes a constructor of ours run before libgomp's. So, for a batch run with the
 // variable unset, the process executes itself again from the pre-initialisation array with
 // OMP_WAIT_POLICY=PASSIVE added. No constructor has run yet; the cost is loading the ~150
 // libraries again, ~50 ms, which a batch repays many times and a single photo would not (so a
@@ -31,11 +32,14 @@ namespace {
 constexpr char kVariable[] = "OMP_WAIT_POLICY=";
 constexpr char kSetting[] = "OMP_WAIT_POLICY=PASSIVE";
 
-// -s DIR, --source DIR, --source=DIR, -sDIR (QCommandLineParser's spellings) naming a folder.
-bool sourceIsFolder(char **argv)
+// -s DIR, --source DIR, --source=DIR, -sDIR (QCommandLineParser's spellings) naming a folder,
+// or --input-list (a list of photos is a batch too).
+bool isBatchRun(char **argv)
 {
     for (int i = 1; argv[i]; ++i) {
         const char *arg = argv[i];
+        if (std::strcmp(arg, "--input-list") == 0 || std::strncmp(arg, "--input-list=", 13) == 0)
+            return true;
         const char *path = nullptr;
         if (std::strcmp(arg, "-s") == 0 || std::strcmp(arg, "--source") == 0)
             path = argv[i + 1];
@@ -59,7 +63,7 @@ void setOpenMpPolicy(int, char **argv, char **envp)
         if (std::strncmp(envp[count], kVariable, sizeof kVariable - 1) == 0)
             return;                     // set by the user (or by the exec below)
     constexpr int kMaxVariables = 4096; // the copy lives on the stack
-    if (count > kMaxVariables || !sourceIsFolder(argv))
+    if (count > kMaxVariables || !isBatchRun(argv))
         return;
     char *environment[kMaxVariables + 2];
     std::memcpy(environment, envp, sizeof(char *) * size_t(count));

@@ -4,11 +4,14 @@
 
 #include "engine/ImageIO.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QProcess>
 #include <QTemporaryDir>
 
@@ -92,6 +95,7 @@ private Q_SLOTS:
     void editsArePaintedOverTheMask();
     void folderWithBadFilesReportsThemAndGoesOn();
     void folderKeepsStructureNamesResizesAndReports();
+    void inputListShardsWriteEveryPhotoOnce();
     void missingModelIsAnError();
     void usageErrors_data();
     void usageErrors();
@@ -493,6 +497,79 @@ void TestCli::folderKeepsStructureNamesResizesAndReports()
     QCOMPARE(readUnchanged(out + QStringLiteral("/day1/1-apple_2.png")).size(), m_photo.size());
 }
 
+void TestCli::inputListShardsWriteEveryPhotoOnce()
+{
+    // Two workers over one list, as pods of a Kubernetes Indexed Job: a relative path, an
+    // absolute one, a comment, a blank line and a photo that is not there.
+    const QString photos = QStringLiteral(CLEARCUT_TEST_DATA "/photos/");
+    const QString in = m_dir.filePath(QStringLiteral("list-in"));
+    const QString out = m_dir.filePath(QStringLiteral("list-out"));
+    QVERIFY(QDir().mkpath(in + QStringLiteral("/photos")));
+    QVERIFY(QFile::copy(kPhoto, in + QStringLiteral("/photos/apple.jpg")));
+    const QString list = QDir(in).filePath(QStringLiteral("list.txt"));
+    QFile file(list);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QStringLiteral("# the catalogue\n"
+                              "photos/apple.jpg\n"
+                              "%1butterfly.jpg\n"
+                              "\n"
+                              "  %1HappyFish.jpg  \n"
+                              "gone.jpg\n")
+                   .arg(photos)
+                   .toUtf8());
+    file.close();
+    // {index} is the place in the whole list, so the two workers' names never meet.
+    const QStringList common{QStringLiteral("--input-list"), list,
+                             QStringLiteral("-d"),           out,
+                             QStringLiteral("-t"),           QStringLiteral("map"),
+                             QStringLiteral("--mode"),       QStringLiteral("fast"),
+                             QStringLiteral("--name"),       QStringLiteral("{stem}_{index}"),
+                             QStringLiteral("--collision"),  QStringLiteral("skip")};
+
+    // Photos 0 and 2 of the list.
+    Run run = runCli(common + QStringList{QStringLiteral("--shard"), QStringLiteral("0/2")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    QVERIFY2(run.err.contains(QLatin1String("done 2, skipped 0, failed 0")), qPrintable(run.err));
+    // Photos 1 and 3: the missing one fails, named on one line, and the other is written.
+    run = runCli(common + QStringList{QStringLiteral("--shard"), QStringLiteral("1/2")});
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY2(run.err.contains(QLatin1String("done 1, skipped 0, failed 1")), qPrintable(run.err));
+    const QStringList gone = run.err.split(QLatin1Char('\n')).filter(QStringLiteral("gone.jpg"));
+    QCOMPARE(gone.size(), 1);
+    QVERIFY2(gone.first().startsWith(QDir(in).filePath(QStringLiteral("gone.jpg"))),
+             qPrintable(run.err));
+
+    // Together: every photo once, flat in the destination, nothing else there.
+    const QStringList expected{QStringLiteral("HappyFish_3.png"), QStringLiteral("apple_1.png"),
+                               QStringLiteral("butterfly_2.png")};
+    const auto listed = [&] {
+        return QDir(out).entryList(QDir::Files | QDir::Hidden | QDir::Dirs | QDir::NoDotAndDotDot,
+                                   QDir::Name);
+    };
+    QCOMPARE(listed(), expected);
+    QCOMPARE(readUnchanged(QDir(out).filePath(QStringLiteral("apple_1.png"))).size(),
+             m_photo.size());
+    QMap<QString, QDateTime> written;
+    for (const QString &name : expected)
+        written[name] = QFileInfo(QDir(out).filePath(name)).lastModified();
+
+    // A worker run again resumes: what it wrote is kept as it is.
+    run = runCli(common + QStringList{QStringLiteral("--shard"), QStringLiteral("0/2")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    QVERIFY2(run.err.contains(QLatin1String("done 0, skipped 2, failed 0")), qPrintable(run.err));
+    QVERIFY2(run.out.trimmed().isEmpty(), qPrintable(run.out));
+    QCOMPARE(listed(), expected);
+    for (const QString &name : expected)
+        QCOMPARE(QFileInfo(QDir(out).filePath(name)).lastModified(), written.value(name));
+
+    // Photos that would share a name are refused before any work: workers cannot number them.
+    run = runCli({QStringLiteral("--input-list"), list, QStringLiteral("-d"), out,
+                  QStringLiteral("--name"), QStringLiteral("photo"), QStringLiteral("--shard"),
+                  QStringLiteral("0/2")});
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY2(run.err.contains(QLatin1String("{index}")), qPrintable(run.err));
+}
+
 void TestCli::missingModelIsAnError()
 {
     const Run run = runCli({QStringLiteral("-s"), kPhoto, QStringLiteral("-d"),
@@ -540,6 +617,14 @@ void TestCli::usageErrors_data()
                                                QStringLiteral("--canvas"), QStringLiteral("0x10")};
     QTest::newRow("missing source")
         << QStringList{QStringLiteral("-s"), QStringLiteral("/nonexistent/photo.jpg")};
+    QTest::newRow("source and input list")
+        << QStringList{QStringLiteral("-s"), kPhoto, QStringLiteral("--input-list"), kPhoto};
+    QTest::newRow("unreadable input list")
+        << QStringList{QStringLiteral("--input-list"), QStringLiteral("/nonexistent/list.txt")};
+    QTest::newRow("shard past the end") << QStringList{
+        QStringLiteral("-s"), kPhoto, QStringLiteral("--shard"), QStringLiteral("2/2")};
+    QTest::newRow("bad shard") << QStringList{QStringLiteral("-s"), kPhoto,
+                                              QStringLiteral("--shard"), QStringLiteral("1")};
 }
 
 void TestCli::usageErrors()
@@ -600,6 +685,10 @@ void TestCli::folderRunsGetPassiveOpenMpWorkers()
     QCOMPARE(run.exitCode, 0);
     QVERIFY2(run.err.contains(zeroSpin), qPrintable(run.err));
     run = runCli({QStringLiteral("--source=") + folder, QStringLiteral("--version")}, environment);
+    QVERIFY2(run.err.contains(zeroSpin), qPrintable(run.err));
+    run = runCli(
+        {QStringLiteral("--input-list"), QStringLiteral("list.txt"), QStringLiteral("--version")},
+        environment);
     QVERIFY2(run.err.contains(zeroSpin), qPrintable(run.err));
 
     run = runCli({QStringLiteral("-s"), kPhoto, QStringLiteral("--version")}, environment);
