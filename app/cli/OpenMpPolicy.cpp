@@ -54,6 +54,14 @@ bool isBatchRun(char **argv)
     return false;
 }
 
+// clearcut-server is built with this file too: a service always has decodes and encodes running
+// beside inference, as a folder run does.
+#if defined(CLEARCUT_OPENMP_PASSIVE_ALWAYS)
+constexpr bool kAlways = true;
+#else
+constexpr bool kAlways = false;
+#endif
+
 void setOpenMpPolicy(int, char **argv, char **envp)
 {
     if (!argv || !argv[0] || !envp)
@@ -63,7 +71,7 @@ void setOpenMpPolicy(int, char **argv, char **envp)
         if (std::strncmp(envp[count], kVariable, sizeof kVariable - 1) == 0)
             return;                     // set by the user (or by the exec below)
     constexpr int kMaxVariables = 4096; // the copy lives on the stack
-    if (count > kMaxVariables || !isBatchRun(argv))
+    if (count > kMaxVariables || !(kAlways || isBatchRun(argv)))
         return;
     char *environment[kMaxVariables + 2];
     std::memcpy(environment, envp, sizeof(char *) * size_t(count));
