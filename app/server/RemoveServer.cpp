@@ -113,6 +113,22 @@ QByteArray reasonPhrase(int status)
     }
 }
 
+// /readyz's "stage": identifiers, as "starting", "ready", "draining" and "failed" are.
+QString stageId(LoadStage stage)
+{
+    switch (stage) {
+    case LoadStage::Reading:
+        return QStringLiteral("reading");
+    case LoadStage::Deserializing:
+        return QStringLiteral("loading");
+    case LoadStage::Optimizing:
+        return QStringLiteral("optimizing");
+    case LoadStage::WarmingUp:
+        return QStringLiteral("warming_up");
+    }
+    return QStringLiteral("starting");
+}
+
 // The same time for every token of a length, whatever the bytes.
 bool sameToken(const QByteArray &given, const QByteArray &expected)
 {
@@ -152,8 +168,8 @@ RemoveServer::RemoveServer(const ServerOptions &options, QObject *parent)
     });
     Engine *engine = m_engineThread.engine();
     connect(engine, &Engine::loadProgress, this, [this](LoadStage stage, double fraction) {
-        m_stage = loadStageName(stage);
-        m_progress = fraction;
+        m_stage = stageId(stage);
+        m_progress = overallLoadFraction(stage, fraction);
     });
     connect(engine, &Engine::modelReady, this, [this](const ModelInfo &info) {
         m_ready = true;
@@ -493,7 +509,10 @@ void RemoveServer::checkDrained()
     if (!m_draining || !m_jobs.isEmpty())
         return;
     m_graceTimer.stop();
-    // Let the last answers leave before the process does.
+    // New connections are refused from here (rather than reset when the process goes); the last
+    // answers get a moment to leave.
+    for (QTcpServer *server : servers())
+        server->close();
     QTimer::singleShot(200, this, [this] { Q_EMIT finished(0); });
 }
 
