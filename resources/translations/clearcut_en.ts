@@ -548,12 +548,12 @@ Click to choose another image…</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+671"/>
+        <location line="+672"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-669"/>
+        <location line="-670"/>
         <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
@@ -736,7 +736,7 @@ Click to choose another image…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+50"/>
         <location line="+224"/>
         <location line="+80"/>
         <source>%1 — %2</source>
@@ -960,12 +960,12 @@ Click to choose another image…</source>
 <context>
     <name>clearcut::ui::CompareView</name>
     <message>
-        <location filename="../../ui/CompareView.cpp" line="+70"/>
+        <location filename="../../ui/CompareView.cpp" line="+112"/>
         <source>Drop photos here</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+580"/>
+        <location line="+664"/>
         <source>Before</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1060,7 +1060,7 @@ Click to choose another image…</source>
 <context>
     <name>clearcut::ui::InputList</name>
     <message>
-        <location filename="../../ui/BatchDialog.cpp" line="-818"/>
+        <location filename="../../ui/BatchDialog.cpp" line="-819"/>
         <source>Drop photos or folders here,
 or use Add files… and Add folder…</source>
         <translation type="unfinished"></translation>
@@ -1070,12 +1070,12 @@ or use Add files… and Add folder…</source>
     <name>clearcut::ui::MainWindow</name>
     <message>
         <location filename="../../ui/MainWindow.cpp" line="+49"/>
-        <location line="+972"/>
+        <location line="+998"/>
         <source>ClearCut</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-938"/>
+        <location line="-964"/>
         <source>CUDA could not be used (%1): running on the CPU</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1095,24 +1095,29 @@ or use Add files… and Add folder…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+4"/>
+        <source>Saved the edits to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+29"/>
         <source>Saved the preset “%1”</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+10"/>
-        <location line="+263"/>
+        <location line="+276"/>
         <source>Erase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-263"/>
-        <location line="+263"/>
+        <location line="-276"/>
+        <location line="+276"/>
         <source>Restore</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-235"/>
+        <location line="-248"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1137,7 +1142,17 @@ or use Add files… and Add folder…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+21"/>
+        <source>Save &amp;Edits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Keep this photo&apos;s adjustments and brush strokes beside it (NAME.clearcut.json): they come back when it is opened again, and Batch Export uses them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>&amp;Import Presets…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1496,7 +1511,7 @@ or open them with Ctrl+O, or paste with Ctrl+V</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+52"/>
         <source>%1: %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1509,7 +1524,7 @@ or open them with Ctrl+O, or paste with Ctrl+V</source>
 <context>
     <name>clearcut::ui::PhotoSession</name>
     <message>
-        <location filename="../../ui/PhotoSession.cpp" line="+602"/>
+        <location filename="../../ui/PhotoSession.cpp" line="+785"/>
         <source>%1: there is no result to save yet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1805,11 +1820,11 @@ BLAS: %7</source>
     </message>
     <message>
         <location line="+6"/>
-        <source>With --smoke: brush strokes (a NAME.clearcut.json file) given to every photo&apos;s document.</source>
+        <source>With --smoke: an edits file (NAME.clearcut.json: adjustments and brush strokes) given to every photo&apos;s document.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Photos or folders to open.</source>
         <translation type="unfinished"></translation>
     </message>
