@@ -121,14 +121,23 @@ cv::Mat render(const Job &job, QString *error, double *decodeMs)
     return image;
 }
 
-QByteArray encoded(const Job &job, QString *error)
+namespace {
+
+// render(), with the cut-out on white when the format has no alpha: what gets encoded.
+cv::Mat renderForFormat(const Job &job, QString *error, double *decodeMs = nullptr)
 {
-    cv::Mat image = render(job, error);
-    if (image.empty())
-        return QByteArray();
+    cv::Mat image = render(job, error, decodeMs);
     if (image.channels() == 4 && !ImageIO::formatSupportsAlpha(job.encode.format))
         image = Compositor::flattenOnto(image, OutputType::kWhite);
-    return ImageIO::encode(image, job.encode, error);
+    return image;
+}
+
+} // namespace
+
+QByteArray encoded(const Job &job, QString *error)
+{
+    const cv::Mat image = renderForFormat(job, error);
+    return image.empty() ? QByteArray() : ImageIO::encode(image, job.encode, error);
 }
 
 Outcome write(const Job &job, const std::atomic_bool *cancel)
@@ -140,16 +149,13 @@ Outcome write(const Job &job, const std::atomic_bool *cancel)
     }
     QElapsedTimer timer;
     timer.start();
-    cv::Mat image = render(job, &outcome.error, &outcome.decodeMs);
+    const cv::Mat image = renderForFormat(job, &outcome.error, &outcome.decodeMs);
     if (image.empty()) {
         if (!job.output.isEmpty() && !outcome.error.contains(QDir::toNativeSeparators(job.output)))
             outcome.error = QStringLiteral("cannot write %1: %2")
                                 .arg(QDir::toNativeSeparators(job.output), outcome.error);
         return outcome;
     }
-    // Formats without alpha get the cut-out on white.
-    if (image.channels() == 4 && !ImageIO::formatSupportsAlpha(job.encode.format))
-        image = Compositor::flattenOnto(image, OutputType::kWhite);
     outcome.postMs = msSince(timer) - outcome.decodeMs;
 
     // The last point where a cancel drops this photo; past it, writeImageAtomic either writes the
