@@ -138,6 +138,16 @@ QString writeHalves(const QString &path, int grain = 0)
     return ImageIO::writeImageAtomic(path, pixels).isEmpty() ? path : QString();
 }
 
+// Saves photo id as a PNG at path through the session (the window's Save) and returns the file's
+// bytes; empty when the save does not come.
+QByteArray savedPng(PhotoSession *session, quint64 id, const QString &path)
+{
+    QSignalSpy done(session, &PhotoSession::saved);
+    session->save(id, path, QStringLiteral("png"));
+    QFile file(path);
+    return done.wait(30000) && file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
 // The photo's edits file beside it.
 bool writeEdits(const QString &photo, const QByteArray &json)
 {
@@ -796,12 +806,12 @@ void TestMainWindow::editsBesideAPhotoArePaintedAndSurviveChanges()
     QCOMPARE(session->strokes(id).size(), size_t(1));
 
     const auto savedAlpha = [&](const QString &name) {
-        const QString path = m_dir.filePath(name);
-        QSignalSpy saved(session, &PhotoSession::saved);
-        session->save(id, path, QStringLiteral("png"));
-        if (!saved.wait(30000))
-            return cv::Mat();
-        const cv::Mat rgba = cv::imread(path.toStdString(), cv::IMREAD_UNCHANGED);
+        const QByteArray png = savedPng(session, id, m_dir.filePath(name));
+        const cv::Mat rgba = png.isEmpty()
+                                 ? cv::Mat()
+                                 : cv::imdecode(cv::Mat(1, int(png.size()), CV_8UC1,
+                                                        const_cast<char *>(png.constData())),
+                                                cv::IMREAD_UNCHANGED);
         cv::Mat alpha;
         if (rgba.channels() == 4)
             cv::extractChannel(rgba, alpha, 3);
@@ -845,11 +855,7 @@ void TestMainWindow::undoAndRedoGiveTheSameBytes()
 
     int saves = 0;
     const auto saved = [&] {
-        const QString path = m_dir.filePath(QStringLiteral("undo-%1.png").arg(++saves));
-        QSignalSpy done(session, &PhotoSession::saved);
-        session->save(id, path, QStringLiteral("png"));
-        QFile file(path);
-        return done.wait(30000) && file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+        return savedPng(session, id, m_dir.filePath(QStringLiteral("undo-%1.png").arg(++saves)));
     };
     QAction *undo = actionWithShortcut(&window, QKeySequence(QKeySequence::Undo));
     QAction *redo = actionWithShortcut(&window, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z));
@@ -905,11 +911,7 @@ void TestMainWindow::savedEditsComeBackAndTheBatchUsesThem()
 
     EngineThread engine;
     const auto saveFrom = [&](PhotoSession *session, quint64 id, const QString &name) {
-        const QString path = m_dir.filePath(name);
-        QSignalSpy done(session, &PhotoSession::saved);
-        session->save(id, path, QStringLiteral("png"));
-        QFile file(path);
-        return done.wait(30000) && file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+        return savedPng(session, id, m_dir.filePath(name));
     };
     QByteArray edited;
     {
@@ -1089,11 +1091,7 @@ void TestMainWindow::aPresetReproducesTheSameExport()
     QVERIFY(combo);
     int saves = 0;
     const auto saved = [&] {
-        const QString path = m_dir.filePath(QStringLiteral("preset-%1.png").arg(++saves));
-        QSignalSpy done(session, &PhotoSession::saved);
-        session->save(id, path, QStringLiteral("png"));
-        QFile file(path);
-        return done.wait(30000) && file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+        return savedPng(session, id, m_dir.filePath(QStringLiteral("preset-%1.png").arg(++saves)));
     };
     const auto userSets = [&](const Adjustments &adjustments) {
         panel->setAdjustments(adjustments);
