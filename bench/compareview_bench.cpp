@@ -3,12 +3,13 @@
 // and the mean of 100 more. Prints numbers; asserts nothing (run by hand:
 // build/bin/compareview_bench). The goal it informs: a repaint well under a 16 ms frame.
 
+#include "DisplayCopy.h"
+
 #include "ui/CompareView.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QImage>
-#include <QPainter>
 
 #include <cstdio>
 
@@ -20,29 +21,13 @@ int main(int argc, char *argv[])
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
 
-    // A realistic display copy of a 24 MP photo, with a cut-out that has soft alpha.
-    const QSize display(2560, 1707);
-    QImage original(display, QImage::Format_RGB32);
-    for (int y = 0; y < display.height(); ++y) {
-        auto *line = reinterpret_cast<QRgb *>(original.scanLine(y));
-        for (int x = 0; x < display.width(); ++x)
-            line[x] = qRgb(x % 256, y % 256, (x + y) % 256);
-    }
-    QImage result(display, QImage::Format_ARGB32_Premultiplied);
-    result.fill(Qt::transparent);
-    {
-        QPainter painter(&result);
-        painter.setRenderHint(QPainter::Antialiasing);
-        painter.setBrush(QColor(40, 160, 90));
-        painter.setPen(Qt::NoPen);
-        painter.drawEllipse(QRectF(QPointF(0, 0), QSizeF(display)).adjusted(300, 200, -300, -200));
-    }
+    const auto [original, result] = clearcut::bench::makeDisplayCopy();
 
     CompareView view;
     view.resize(1000, 700);
     view.show();
     QCoreApplication::processEvents();
-    view.setOriginal(original, QSize(6000, 4000));
+    view.setOriginal(original, clearcut::bench::DisplayCopy::kFullSize);
     view.setResult(result);
     QImage target(view.size(), QImage::Format_ARGB32_Premultiplied);
 

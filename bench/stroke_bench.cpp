@@ -9,6 +9,7 @@
 // stroke's release to the full-resolution mask updated (goal: 150 ms) and to the view's new
 // result, and the longest stall of the UI thread (goal: under 50 ms).
 
+#include "DisplayCopy.h"
 #include "StrokeFrames.h"
 
 #include "engine/EngineThread.h"
@@ -24,7 +25,6 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QImage>
-#include <QPainter>
 #include <QTemporaryDir>
 
 #include <opencv2/imgcodecs.hpp>
@@ -245,25 +245,10 @@ int main(int argc, char *argv[])
     if (onWindow)
         return runWindow(photo, strokes, edgeAware);
 
-    // A realistic display copy of a 24 MP photo, with a cut-out that has soft alpha (as
-    // compareview_bench builds them), and what the brush paints: transparency where it erases,
-    // the subject's colours where it restores.
-    const QSize display(2560, 1707);
-    QImage original(display, QImage::Format_RGB32);
-    for (int y = 0; y < display.height(); ++y) {
-        auto *line = reinterpret_cast<QRgb *>(original.scanLine(y));
-        for (int x = 0; x < display.width(); ++x)
-            line[x] = qRgb(x % 256, y % 256, (x + y) % 256);
-    }
-    QImage result(display, QImage::Format_ARGB32_Premultiplied);
-    result.fill(Qt::transparent);
-    {
-        QPainter painter(&result);
-        painter.setRenderHint(QPainter::Antialiasing);
-        painter.setBrush(QColor(40, 160, 90));
-        painter.setPen(Qt::NoPen);
-        painter.drawEllipse(QRectF(QPointF(0, 0), QSizeF(display)).adjusted(300, 200, -300, -200));
-    }
+    // The display copy and its cut-out, and what the brush paints: transparency where it
+    // erases, the subject's colours where it restores.
+    const auto [original, result] = clearcut::bench::makeDisplayCopy();
+    const QSize display = original.size();
     QImage atZero(display, QImage::Format_ARGB32_Premultiplied);
     atZero.fill(Qt::transparent);
     const QImage atFull = original.convertToFormat(QImage::Format_ARGB32_Premultiplied);
@@ -272,7 +257,7 @@ int main(int argc, char *argv[])
     view.resize(1400, 900);
     view.show();
     QCoreApplication::processEvents();
-    view.setOriginal(original, QSize(6000, 4000));
+    view.setOriginal(original, clearcut::bench::DisplayCopy::kFullSize);
     view.setResult(result);
     view.setBrushLayers(atZero, atFull);
     clearcut::Stroke brush;
