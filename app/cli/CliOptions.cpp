@@ -1,5 +1,6 @@
 #include "CliOptions.h"
 
+#include "app/CommandLine.h"
 #include "engine/Edits.h"
 #include "engine/ModelSpec.h"
 #include "engine/OutputNaming.h"
@@ -7,7 +8,6 @@
 #include <QCommandLineParser>
 #include <QRegularExpression>
 
-#include <cstdio>
 
 namespace clearcut::cli {
 namespace {
@@ -167,24 +167,15 @@ ParseResult parseCommandLine(const QStringList &arguments)
     parser.addOption(precision);
 
     ParseResult result;
-    if (!parser.parse(arguments)) {
-        result.error = parser.errorText();
+    switch (app::parseCommon(parser, arguments, help, version, "clearcut-cli",
+                             QStringLiteral(" (use --source)"), &result.error)) {
+    case app::Parsed::Failed:
         return result;
-    }
-    if (parser.isSet(help)) {
-        std::fputs(qPrintable(parser.helpText()), stdout);
+    case app::Parsed::ExitNow:
         result.exitNow = true;
         return result;
-    }
-    if (parser.isSet(version)) {
-        std::printf("clearcut-cli %s\n", CLEARCUT_VERSION);
-        result.exitNow = true;
-        return result;
-    }
-    if (!parser.positionalArguments().isEmpty()) {
-        result.error = QStringLiteral("unexpected argument: %1 (use --source)")
-                           .arg(parser.positionalArguments().constFirst());
-        return result;
+    case app::Parsed::Go:
+        break;
     }
 
     CliOptions o;

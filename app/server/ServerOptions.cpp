@@ -1,11 +1,10 @@
 #include "ServerOptions.h"
 
+#include "app/CommandLine.h"
 #include "engine/ModelSpec.h"
 
 #include <QCommandLineParser>
 #include <QFile>
-
-#include <cstdio>
 
 namespace clearcut::server {
 
@@ -55,24 +54,15 @@ ParseResult parseCommandLine(const QStringList &arguments)
         {listen, model, queue, deadline, maxBody, maxPixels, grace, tokenFile, threads});
 
     ParseResult result;
-    if (!parser.parse(arguments)) {
-        result.error = parser.errorText();
+    switch (app::parseCommon(parser, arguments, help, version, "clearcut-server", QString(),
+                             &result.error)) {
+    case app::Parsed::Failed:
         return result;
-    }
-    if (parser.isSet(help)) {
-        std::fputs(qPrintable(parser.helpText()), stdout);
+    case app::Parsed::ExitNow:
         result.exitNow = true;
         return result;
-    }
-    if (parser.isSet(version)) {
-        std::printf("clearcut-server %s\n", CLEARCUT_VERSION);
-        result.exitNow = true;
-        return result;
-    }
-    if (!parser.positionalArguments().isEmpty()) {
-        result.error = QStringLiteral("unexpected argument: %1")
-                           .arg(parser.positionalArguments().constFirst());
-        return result;
+    case app::Parsed::Go:
+        break;
     }
 
     ServerOptions o;
