@@ -11,36 +11,35 @@
 
 namespace clearcut::app {
 
-enum class Parsed
-{
-    Go,      // the options are parsed: read them
-    ExitNow, // --help or --version was printed
-    Failed   // *error says why
-};
-
-// positionalHint follows the message for a stray argument (" (use --source)").
-inline Parsed parseCommon(QCommandLineParser &parser, const QStringList &arguments,
-                          const QCommandLineOption &help, const QCommandLineOption &version,
-                          const char *program, const QString &positionalHint, QString *error)
+// Parses arguments. False when the caller is done and returns `result` as it is: --help or
+// --version printed (result.exitNow), or a parse error or a stray argument (result.error, with
+// positionalHint after a stray argument, e.g. " (use --source)"). Result: the program's
+// ParseResult, with `QString error` and `bool exitNow`.
+template <typename Result>
+bool parseCommon(QCommandLineParser &parser, const QStringList &arguments,
+                 const QCommandLineOption &help, const QCommandLineOption &version,
+                 const char *program, const QString &positionalHint, Result &result)
 {
     if (!parser.parse(arguments)) {
-        *error = parser.errorText();
-        return Parsed::Failed;
+        result.error = parser.errorText();
+        return false;
     }
     if (parser.isSet(help)) {
         std::fputs(qPrintable(parser.helpText()), stdout);
-        return Parsed::ExitNow;
+        result.exitNow = true;
+        return false;
     }
     if (parser.isSet(version)) {
         std::printf("%s %s\n", program, CLEARCUT_VERSION);
-        return Parsed::ExitNow;
+        result.exitNow = true;
+        return false;
     }
     if (!parser.positionalArguments().isEmpty()) {
-        *error = QStringLiteral("unexpected argument: %1%2")
-                     .arg(parser.positionalArguments().constFirst(), positionalHint);
-        return Parsed::Failed;
+        result.error = QStringLiteral("unexpected argument: %1%2")
+                           .arg(parser.positionalArguments().constFirst(), positionalHint);
+        return false;
     }
-    return Parsed::Go;
+    return true;
 }
 
 } // namespace clearcut::app

@@ -8,7 +8,6 @@
 #include <QCommandLineParser>
 #include <QRegularExpression>
 
-
 namespace clearcut::cli {
 namespace {
 
@@ -167,16 +166,9 @@ ParseResult parseCommandLine(const QStringList &arguments)
     parser.addOption(precision);
 
     ParseResult result;
-    switch (app::parseCommon(parser, arguments, help, version, "clearcut-cli",
-                             QStringLiteral(" (use --source)"), &result.error)) {
-    case app::Parsed::Failed:
+    if (!app::parseCommon(parser, arguments, help, version, "clearcut-cli",
+                          QStringLiteral(" (use --source)"), result))
         return result;
-    case app::Parsed::ExitNow:
-        result.exitNow = true;
-        return result;
-    case app::Parsed::Go:
-        break;
-    }
 
     CliOptions o;
     o.probeHardware = parser.isSet(probeHardware);

@@ -54,16 +54,8 @@ ParseResult parseCommandLine(const QStringList &arguments)
         {listen, model, queue, deadline, maxBody, maxPixels, grace, tokenFile, threads});
 
     ParseResult result;
-    switch (app::parseCommon(parser, arguments, help, version, "clearcut-server", QString(),
-                             &result.error)) {
-    case app::Parsed::Failed:
+    if (!app::parseCommon(parser, arguments, help, version, "clearcut-server", QString(), result))
         return result;
-    case app::Parsed::ExitNow:
-        result.exitNow = true;
-        return result;
-    case app::Parsed::Go:
-        break;
-    }
 
     ServerOptions o;
     const QString where = parser.value(listen);
