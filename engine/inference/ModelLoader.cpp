@@ -15,6 +15,10 @@
 
 #include <cstring>
 
+#ifdef Q_OS_LINUX
+#include <sys/mman.h>
+#endif
+
 namespace clearcut::inference {
 namespace {
 
@@ -40,9 +44,16 @@ private:
     size_t m_size;
 };
 
-// Faults the pages in (from the page cache or the disk). Reading one byte a page is enough.
-void touchPages(const uchar *data, qint64 n)
+// Faults the pages in (from the page cache or the disk): in one call where the kernel can
+// (Linux 5.14; on the test machine 176 MB took 6-9 ms against 64-73 ms a page at a time),
+// otherwise by reading one byte a page.
+void populate(const uchar *data, qint64 n)
 {
+#ifdef Q_OS_LINUX
+    constexpr int kPopulateRead = 22; // MADV_POPULATE_READ, missing from older headers
+    if (madvise(const_cast<uchar *>(data), size_t(n), kPopulateRead) == 0)
+        return;
+#endif
     constexpr qint64 kPage = 4096;
     volatile uchar sink = 0;
     for (qint64 i = 0; i < n; i += kPage)
@@ -160,7 +171,7 @@ ModelLoader::Outcome ModelLoader::load(const QString &path, const LoadOptions &o
         return fail(QStringLiteral("cannot map the model file (%1)").arg(file.errorString()));
     for (qint64 done = 0; done < size;) {
         const qint64 end = std::min(done + kReadChunk, size);
-        touchPages(bytes + done, end - done);
+        populate(bytes + done, end - done);
         done = end;
         progress(LoadStage::Reading, double(done) / size);
     }
