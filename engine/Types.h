@@ -115,8 +115,9 @@ struct ModelInfo
     qint64 loadMs = 0;
     qint64 optimizeMs = 0;
     qint64 warmupMs = 0;
-    qint64 totalMs = 0; // loadModel() call to ready
-    qint64 readyMs = 0; // since process start
+    qint64 totalMs = 0;      // loadModel() call to ready
+    qint64 readyMs = 0;      // since process start
+    qint64 warmMemoryMb = 0; // faulted in ahead for the model (WarmMemory); 0 when off
 };
 
 struct SegmentOptions

@@ -71,7 +71,8 @@ CliRunner::CliRunner(CliOptions options, QObject *parent)
                                      {QStringLiteral("load_ms"), info.loadMs},
                                      {QStringLiteral("optimize_ms"), info.optimizeMs},
                                      {QStringLiteral("warmup_ms"), info.warmupMs},
-                                     {QStringLiteral("ready_ms"), info.readyMs}};
+                                     {QStringLiteral("ready_ms"), info.readyMs},
+                                     {QStringLiteral("warm_memory_mb"), info.warmMemoryMb}};
         if (!m_options.quiet)
             std::fprintf(stderr, "model ready: %s on %s, %d threads (%lld ms)\n",
                          qPrintable(info.name), qPrintable(info.device), info.threads,

@@ -3,6 +3,7 @@
 #include "Device.h"
 #include "HardwareProbe.h"
 #include "InferenceLibrary.h"
+#include "WarmAllocator.h"
 
 #include <QtGlobal>
 
@@ -16,6 +17,7 @@ const clearcut::inference::InferenceApi kApi{
     &clearcut::inference::torchVersion,
     &clearcut::inference::probeHardware,
     &clearcut::inference::cudaSupport,
+    &clearcut::inference::useWarmMemory,
 };
 // clang-format on
 

@@ -9,6 +9,10 @@
 
 #include <QString>
 
+namespace clearcut {
+class WarmMemory;
+}
+
 namespace clearcut::inference {
 
 struct InferenceApi
@@ -19,9 +23,10 @@ struct InferenceApi
     QString (*torchVersion)();
     HardwareReport (*probeHardware)(int threads); // on the calling thread, about a second
     CudaSupport (*cudaSupport)();
+    void (*useWarmMemory)(WarmMemory *memory); // for the process's life; see WarmMemory.h
 };
 
-inline constexpr int kInferenceAbiVersion = 3;
+inline constexpr int kInferenceAbiVersion = 4;
 
 // Loads the library the first time (searching CLEARCUT_INFERENCE_LIBRARY, then next to the
 // executable, then the install's private library folder relative to it, e.g. ../lib/clearcut)

@@ -100,6 +100,7 @@ private Q_SLOTS:
     void usageErrors_data();
     void usageErrors();
     void timingsJson();
+    void warmMemoryChangesNoOutputByte();
     void probeHardware();
     void folderRunsGetPassiveOpenMpWorkers();
 
@@ -655,6 +656,38 @@ void TestCli::timingsJson()
     const QJsonObject image = report.value(QStringLiteral("images")).toArray().first().toObject();
     for (const char *key : {"decode_ms", "infer_ms", "post_ms", "encode_ms"})
         QVERIFY2(image.value(QLatin1String(key)).toDouble() > 0, key);
+}
+
+void TestCli::warmMemoryChangesNoOutputByte()
+{
+    // The same photo with LibTorch's large blocks taken from the warm region (the default) and from
+    // its own allocator: the region is in use, and the bytes written are the same.
+    QByteArray outputs[2];
+    const QString modes[2] = {QStringLiteral("on"), QStringLiteral("off")};
+    for (int i = 0; i < 2; ++i) {
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("CLEARCUT_WARM_MEMORY"), modes[i]);
+        const QString dest = m_dir.filePath(QStringLiteral("warm-") + modes[i]);
+        const Run run = runCli({QStringLiteral("-s"), kPhoto, QStringLiteral("-d"), dest,
+                                QStringLiteral("--timings"), QStringLiteral("--quiet")},
+                               environment);
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        const QJsonObject model =
+            QJsonDocument::fromJson(run.err.trimmed().section(QLatin1Char('\n'), -1).toUtf8())
+                .object()
+                .value(QStringLiteral("model"))
+                .toObject();
+        const int warmMb = model.value(QStringLiteral("warm_memory_mb")).toInt(-1);
+        if (i == 0)
+            QVERIFY2(warmMb > 100, qPrintable(run.err)); // ISNet: ~330 MB
+        else
+            QCOMPARE(warmMb, 0);
+        QFile file(QDir(dest).filePath(QStringLiteral("apple_rgba.png")));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        outputs[i] = file.readAll();
+    }
+    QVERIFY(!outputs[0].isEmpty());
+    QVERIFY(outputs[0] == outputs[1]);
 }
 
 void TestCli::probeHardware()
