@@ -5,11 +5,12 @@ Four measurements, each on loopback with servers this script starts (and kills o
 
   ready      fresh servers: seconds from process start to the first GET /readyz 200 (polled
              every 10 ms), beside the server's own "model ready ... ms after start"; median of
-             --rounds
+             --rounds; each round also with CLEARCUT_WARM_MEMORY=off (the baseline)
   collision  a fresh server gets 20 POST /v1/remove (4 client threads, 5 each, a small photo)
              before its model is ready: all 200?, when each was answered (from process start),
              the first answer against the model ready time and against ready + 1.2 x one
-             inference (clearcut_inference_seconds_sum / _count afterwards)
+             inference (clearcut_inference_seconds_sum / _count afterwards); then the same
+             with CLEARCUT_WARM_MEMORY=off
   steady     one warm server, photos of 0.2 to 12 MP (the test photos resized, JPEG quality 92),
              --requests requests at each --concurrency: photos/min, p50/p99 latency, answers
              other than 200 by status, RSS after ready and after each level; then clearcut-cli
@@ -132,11 +133,12 @@ def parse_metrics(text):
 class Server:
     """One clearcut-server process: its output read as it comes, /readyz polled every 10 ms."""
 
-    def __init__(self, binary, extra_args=()):
+    def __init__(self, binary, extra_args=(), env=None):
         self.started = time.monotonic()
         self.proc = subprocess.Popen(
             [binary, "--listen", "127.0.0.1:0", *extra_args], stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, start_new_session=True)
+            stderr=subprocess.PIPE, start_new_session=True,
+            env=None if env is None else {**os.environ, **env})
         children.append(self.proc)
         self.port = None
         self.port_known = threading.Event()
@@ -351,37 +353,62 @@ def count_labels(outcomes):
     return counts
 
 
+# Each fresh-server measurement runs as shipped and, alternating with it, with the memory the
+# engine faults in ahead of use turned off (the baseline before it existed), in the same run.
+VARIANTS = (("default", None), ("warm memory off", {"CLEARCUT_WARM_MEMORY": "off"}))
+
+
 def bench_ready(server_bin, rounds):
-    print(f"\n== ready: fresh servers, {rounds} rounds")
-    runs = []
+    print(f"\n== ready: fresh servers, {rounds} rounds of each variant (alternating)")
+    runs = {name: [] for name, _ in VARIANTS}
     for i in range(rounds):
-        server = Server(server_bin)
-        try:
-            ready = server.wait_ready()
-            metrics = server.metrics()
-        finally:
-            code, _ = server.stop()
-        if code != 0:
-            raise BenchFailure(f"round {i + 1}: exit {code} after SIGTERM (expected 0)")
-        runs.append({"readyz_200_s": round(ready, 3),
-                     "model_ready_ms": server.model_ready_ms,
-                     "metrics_model_ready_s": metrics.get("clearcut_model_ready_seconds"),
-                     "stages": server.readiness})
-        print(f"  round {i + 1}: /readyz 200 at {ready * 1000:6.0f} ms, server's model ready "
-              f"{server.model_ready_ms} ms after start, stages seen "
-              f"{[(at, code_, state.get('stage')) for at, code_, state in server.readiness]}")
-    median_ready = statistics.median(r["readyz_200_s"] for r in runs)
-    model_ms = [r["model_ready_ms"] for r in runs if r["model_ready_ms"] is not None]
-    median_model = statistics.median(model_ms) if model_ms else None
-    print(f"  median: /readyz 200 at {median_ready * 1000:.0f} ms; server's model ready "
-          f"{median_model} ms after start")
-    return {"rounds": runs, "median_readyz_200_ms": round(median_ready * 1000),
-            "median_model_ready_ms": median_model}
+        for name, env in VARIANTS:
+            server = Server(server_bin, env=env)
+            try:
+                ready = server.wait_ready()
+                metrics = server.metrics()
+            finally:
+                code, _ = server.stop()
+            if code != 0:
+                raise BenchFailure(f"round {i + 1} ({name}): exit {code} after SIGTERM "
+                                   "(expected 0)")
+            runs[name].append({"readyz_200_s": round(ready, 3),
+                               "model_ready_ms": server.model_ready_ms,
+                               "metrics_model_ready_s": metrics.get(
+                                   "clearcut_model_ready_seconds"),
+                               "stages": server.readiness})
+            print(f"  round {i + 1} {name:>15}: /readyz 200 at {ready * 1000:6.0f} ms, server's "
+                  f"model ready {server.model_ready_ms} ms after start, stages seen "
+                  f"{[(at, code_, state.get('stage')) for at, code_, state in server.readiness]}")
+    result = {}
+    for name, _ in VARIANTS:
+        median_ready = statistics.median(r["readyz_200_s"] for r in runs[name])
+        model_ms = [r["model_ready_ms"] for r in runs[name] if r["model_ready_ms"] is not None]
+        median_model = statistics.median(model_ms) if model_ms else None
+        print(f"  median {name:>15}: /readyz 200 at {median_ready * 1000:.0f} ms; server's model "
+              f"ready {median_model} ms after start")
+        key = "" if name == "default" else "baseline_"
+        result.update({f"{key}rounds": runs[name],
+                       f"{key}median_readyz_200_ms": round(median_ready * 1000),
+                       f"{key}median_model_ready_ms": median_model})
+    return result
 
 
-def bench_collision(server_bin, photo_bytes, photo_name):
-    print(f"\n== collision: 20 requests (4 threads x 5, {photo_name}) before the model is ready")
-    server = Server(server_bin)
+def bench_collision_both(server_bin, photo_bytes, photo_name):
+    result = {}
+    for name, env in VARIANTS:
+        one = bench_collision(server_bin, photo_bytes, photo_name, name, env)
+        if name == "default":
+            result.update(one)
+        else:
+            result["baseline"] = one
+    return result
+
+
+def bench_collision(server_bin, photo_bytes, photo_name, variant, env):
+    print(f"\n== collision ({variant}): 20 requests (4 threads x 5, {photo_name}) before the "
+          "model is ready")
+    server = Server(server_bin, env=env)
     try:
         port = server.wait_port()
         first_sent = server.since_start()
@@ -691,7 +718,8 @@ def main():
         mid = next(p for p in photos if p["megapixels"] == 2)
         for name, run in (
                 ("ready", lambda: bench_ready(server_bin, rounds)),
-                ("collision", lambda: bench_collision(server_bin, small["bytes"], small["name"])),
+                ("collision", lambda: bench_collision_both(server_bin, small["bytes"],
+                                                           small["name"])),
                 ("steady", lambda: bench_steady(server_bin, cli_bin, photos, requests, levels,
                                                 work)),
                 ("sigterm", lambda: bench_sigterm(server_bin, mid, small["bytes"]))):
