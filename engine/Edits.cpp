@@ -1,5 +1,7 @@
 #include "Edits.h"
 
+#include "FileRead.h"
+
 #include "AdjustmentsJson.h"
 
 #include <QDir>
@@ -61,14 +63,15 @@ QByteArray toJson(const PhotoEdits &edits)
 std::optional<PhotoEdits> readFile(const QString &path, QString *error)
 {
     const QString shown = QDir::toNativeSeparators(path);
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
+    constexpr qint64 kMaxEditsBytes = qint64(64) << 20; // a day of strokes is a few MB
+    const FileRead::Result read = FileRead::regularFile(path, kMaxEditsBytes);
+    if (!read.ok()) {
         if (error)
-            *error = QStringLiteral("%1: %2").arg(shown, file.errorString());
+            *error = QStringLiteral("%1: %2").arg(shown, read.error);
         return std::nullopt;
     }
     QString why;
-    auto edits = fromJson(file.readAll(), &why);
+    auto edits = fromJson(read.bytes, &why);
     if (!edits && error)
         *error = QStringLiteral("%1: %2").arg(shown, why);
     return edits;

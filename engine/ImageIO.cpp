@@ -1,5 +1,6 @@
 #include "ImageIO.h"
 
+#include "FileRead.h"
 #include "ImageHeader.h"
 #include "PngWriter.h"
 
@@ -56,15 +57,21 @@ QString normalisedFormat(const QString &format)
 
 } // namespace
 
+qint64 maxFileBytes(qint64 maxPixels)
+{
+    // 16-bit RGBA uncompressed is 8 bytes a pixel; metadata and previews ride on top. cv::Mat
+    // takes int sizes, so 2 GiB is the ceiling whatever the pixel limit.
+    constexpr qint64 kSlack = qint64(64) << 20;
+    return std::min<qint64>(std::numeric_limits<int>::max(),
+                            std::max<qint64>(0, maxPixels) * 8 + kSlack);
+}
+
 DecodeResult decodeFile(const QString &path, qint64 maxPixels)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return failure(QStringLiteral("cannot open file: %1").arg(file.errorString()));
-    const QByteArray bytes = file.readAll();
-    if (file.error() != QFileDevice::NoError)
-        return failure(QStringLiteral("cannot read file: %1").arg(file.errorString()));
-    return decodeBytes(bytes, maxPixels);
+    const FileRead::Result read = FileRead::regularFile(path, maxFileBytes(maxPixels));
+    if (!read.ok())
+        return failure(read.error);
+    return decodeBytes(read.bytes, maxPixels);
 }
 
 DecodeResult decodeBytes(const QByteArray &bytes, qint64 maxPixels)

@@ -23,7 +23,7 @@ struct DecodedImage
 struct DecodeResult
 {
     std::optional<DecodedImage> image;
-    QString error; // the reason, for a user ("empty file"); the caller adds the file name
+    QString error;         // the reason, for a user ("empty file"); the caller adds the file name
     bool tooLarge = false; // the reason is the pixel limit (an HTTP server answers 413)
 };
 
@@ -31,7 +31,11 @@ namespace ImageIO {
 
 inline constexpr qint64 kDefaultMaxPixels = 250'000'000;
 
-// Reads the bytes with QFile (so non-ASCII paths work everywhere), then decodeBytes().
+// The largest photo file read for a pixel limit (8 bytes a pixel and some; at most 2 GiB).
+qint64 maxFileBytes(qint64 maxPixels);
+
+// Reads the bytes (a regular file only, never blocking, at most maxFileBytes(); non-ASCII paths
+// work everywhere), then decodeBytes().
 DecodeResult decodeFile(const QString &path, qint64 maxPixels = kDefaultMaxPixels);
 
 // 8/16-bit, grey, colour, RGBA (alpha dropped) and CMYK JPEG become 8-bit BGR. PNG, JPEG, WebP,

@@ -1,5 +1,7 @@
 #include "InputList.h"
 
+#include "FileRead.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -24,26 +26,16 @@ QStringList parse(const QString &text, const QString &folder)
 
 std::optional<QStringList> read(const QString &listPath, QString *error)
 {
-    const QFileInfo info(listPath);
-    QFile file(listPath);
-    QString why;
-    QByteArray bytes;
-    if (info.isDir()) {
-        why = QStringLiteral("it is a folder");
-    } else if (!file.open(QIODevice::ReadOnly)) {
-        why = file.errorString();
-    } else {
-        bytes = file.readAll();
-        if (file.error() != QFileDevice::NoError)
-            why = file.errorString();
-    }
-    if (!why.isEmpty()) {
+    // A million photos at ~100 bytes a path is 100 MB.
+    constexpr qint64 kMaxListBytes = qint64(512) << 20;
+    const FileRead::Result file = FileRead::regularFile(listPath, kMaxListBytes);
+    if (!file.ok()) {
         if (error)
             *error = QStringLiteral("cannot read the input list %1: %2")
-                         .arg(QDir::toNativeSeparators(listPath), why);
+                         .arg(QDir::toNativeSeparators(listPath), file.error);
         return std::nullopt;
     }
-    return parse(QString::fromUtf8(bytes), info.absolutePath());
+    return parse(QString::fromUtf8(file.bytes), QFileInfo(listPath).absolutePath());
 }
 
 } // namespace clearcut::InputList

@@ -15,6 +15,7 @@
 
 #include "engine/BatchExporter.h"
 #include "engine/Engine.h"
+#include "engine/FileRead.h"
 #include "engine/ImageIO.h"
 #include "engine/PhotoFinder.h"
 
@@ -530,13 +531,13 @@ void MainWindow::setPresets(const QList<Preset> &presets)
 
 bool MainWindow::importPresets(const QString &path)
 {
-    QFile file(path);
-    QString error;
+    // Bounded and never blocking: this runs on the UI thread.
+    constexpr qint64 kMaxPresetsBytes = 1 << 20;
+    const FileRead::Result read = FileRead::regularFile(path, kMaxPresetsBytes);
+    QString error = read.error;
     std::optional<QList<Preset>> imported;
-    if (!file.open(QIODevice::ReadOnly))
-        error = file.errorString();
-    else
-        imported = Presets::fromJson(file.readAll(), &error);
+    if (read.ok())
+        imported = Presets::fromJson(read.bytes, &error);
     if (!imported) {
         showMessage(
             tr("Cannot import presets from %1: %2").arg(QDir::toNativeSeparators(path), error));
