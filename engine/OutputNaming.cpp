@@ -4,6 +4,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QHash>
 #include <QRegularExpression>
 
 #include <algorithm>
@@ -46,6 +47,36 @@ QString checkNamePattern(const QString &pattern)
                 .arg(name);
     }
     return QString();
+}
+
+QList<BatchInput> withoutEarlierOutputs(const QList<BatchInput> &inputs,
+                                        const BatchOptions &options, QStringList *earlier)
+{
+    const int total = int(inputs.size());
+    QHash<QString, QString> outputs; // an output's absolute path -> the photo it is made from
+    for (int i = 0; i < total; ++i)
+        outputs.insert(QFileInfo(outputPathFor(inputs[i], i, total, options)).absoluteFilePath(),
+                       inputs[i].path);
+    static const QRegularExpression numbered(QStringLiteral("^(.*)_\\d+$"));
+    QList<BatchInput> kept;
+    for (const BatchInput &input : inputs) {
+        const QFileInfo info(input.path);
+        QString maker = outputs.value(info.absoluteFilePath());
+        if (maker.isEmpty()) {
+            const QRegularExpressionMatch match = numbered.match(info.completeBaseName());
+            if (match.hasMatch())
+                maker = outputs.value(info.dir().absoluteFilePath(
+                    match.captured(1) + QLatin1Char('.') + info.suffix()));
+        }
+        if (maker.isEmpty() || maker == input.path) {
+            kept.append(input);
+        } else if (earlier) {
+            *earlier << QStringLiteral("%1: left out, it is the output of %2 from an earlier run")
+                            .arg(QDir::toNativeSeparators(input.path),
+                                 QDir::toNativeSeparators(maker));
+        }
+    }
+    return kept;
 }
 
 QString outputPathFor(const BatchInput &input, int index, int total, const BatchOptions &options)

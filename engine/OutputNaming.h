@@ -20,6 +20,13 @@ QString checkNamePattern(const QString &pattern);
 // that knows its place in a longer list (listIndex) is numbered by that place instead.
 QString outputPathFor(const BatchInput &input, int index, int total, const BatchOptions &options);
 
+// The inputs less those that are this run's own outputs left by an earlier run (--dest inside the
+// source folder: "apple_rgba.png" beside "apple.jpg", or "apple_rgba_2.png" from the number
+// policy), so that running twice never cuts out a cut-out. Each one left out is named in
+// *earlier with the photo whose output it is.
+QList<BatchInput> withoutEarlierOutputs(const QList<BatchInput> &inputs,
+                                        const BatchOptions &options, QStringList *earlier);
+
 struct Claim
 {
     QString output; // the file to write (or, for skip, the existing one)

@@ -1,5 +1,7 @@
 #include "PhotoFinder.h"
 
+#include "FileRead.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -141,9 +143,9 @@ FoundPhotos PhotoFinder::find(const QStringList &paths, const std::atomic_bool *
                     // A photo that is not there; other broken links are none of our business.
                     if (!suffixes.contains(entry.suffix().toLower()))
                         continue;
-                    result.problems
-                        << QStringLiteral("%1 is a broken link (to %2)")
-                               .arg(shown(entry.filePath()), shown(entry.symLinkTarget()));
+                    // "a broken link (to ...)", or "a symbolic link loop".
+                    result.problems << QStringLiteral("%1: %2").arg(
+                        shown(entry.filePath()), FileRead::whyMissing(entry.filePath()));
                 } else if (entry.isDir()) {
                     const QString target = entry.canonicalFilePath();
                     if (entry.isSymLink() && isUnder(here, target)) {
@@ -159,8 +161,15 @@ FoundPhotos PhotoFinder::find(const QStringList &paths, const std::atomic_bool *
                         continue;
                     walked.insert(target);
                     pending.push_back(name);
-                } else if (entry.isFile() && suffixes.contains(entry.suffix().toLower())) {
-                    relative << name;
+                } else if (suffixes.contains(entry.suffix().toLower())) {
+                    // Only regular files are photos: a FIFO or a device named like one would
+                    // block or never end.
+                    if (entry.isFile())
+                        relative << name;
+                    else
+                        result.problems << QStringLiteral("%1: not a regular file (a FIFO, "
+                                                          "socket or device), skipped")
+                                               .arg(shown(entry.filePath()));
                 }
                 if (progress && ++looked % 256 == 0)
                     progress(int(result.inputs.size() + relative.size()));

@@ -62,6 +62,8 @@ struct LoadOptions
     Optimization optimization = Optimization::Full;
     Precision precision = Precision::Auto;
     int threads = 0; // 0: the machine's physical cores
+    // More than any machine this runs on has; an absurd count made LibTorch try to start them.
+    static constexpr int kMaxThreads = 1024;
 };
 
 // A hardware reference for benchmarks (Engine::probeHardware): how fast this machine runs one

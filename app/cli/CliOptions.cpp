@@ -227,7 +227,7 @@ ParseResult parseCommandLine(const QStringList &arguments)
     if (parser.isSet(threshold)) {
         bool ok = false;
         const double t = parser.value(threshold).toDouble(&ok);
-        if (!ok || t < 0.0 || t > 1.0) {
+        if (!ok || !(t >= 0.0 && t <= 1.0)) { // "nan" parses, and fails both comparisons
             result.error = QStringLiteral("--threshold must be a number between 0 and 1");
             return result;
         }
@@ -253,7 +253,7 @@ ParseResult parseCommandLine(const QStringList &arguments)
     if (given(refineStrength)) {
         bool ok = false;
         o.adjust.refineStrength = parser.value(refineStrength).toDouble(&ok);
-        if (!ok || o.adjust.refineStrength < 0.0 || o.adjust.refineStrength > 1.0) {
+        if (!ok || !(o.adjust.refineStrength >= 0.0 && o.adjust.refineStrength <= 1.0)) {
             result.error = QStringLiteral("--refine-strength must be a number between 0 and 1");
             return result;
         }
@@ -332,8 +332,9 @@ ParseResult parseCommandLine(const QStringList &arguments)
     if (parser.isSet(threads)) {
         bool ok = false;
         o.load.threads = parser.value(threads).toInt(&ok);
-        if (!ok || o.load.threads < 1) {
-            result.error = QStringLiteral("--threads must be a positive number");
+        if (!ok || o.load.threads < 1 || o.load.threads > LoadOptions::kMaxThreads) {
+            result.error = QStringLiteral("--threads must be a whole number from 1 to %1")
+                               .arg(LoadOptions::kMaxThreads);
             return result;
         }
     }

@@ -1,8 +1,11 @@
 #include "CliRunner.h"
 
 #include "engine/Engine.h"
+#include "engine/FileRead.h"
 #include "engine/ImageIO.h"
 #include "engine/InputList.h"
+#include "engine/OutputNaming.h"
+#include "engine/PhotoFinder.h"
 #include "engine/ProcessClock.h"
 #include "engine/Sharding.h"
 
@@ -11,6 +14,7 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace clearcut::cli {
@@ -104,7 +108,7 @@ void CliRunner::start()
             printError(listError);
             return finish(2, BatchSummary());
         }
-        inputs = BatchExporter::collectInputs(*listed);
+        inputs = findPhotos(*listed);
         if (inputs.isEmpty()) {
             printError(QStringLiteral("%1: no photos listed").arg(m_options.inputList));
             return finish(2, BatchSummary());
@@ -112,13 +116,32 @@ void CliRunner::start()
     } else {
         const QFileInfo source(m_options.source);
         if (!source.exists()) {
-            printError(QStringLiteral("%1: no such file or folder").arg(m_options.source));
+            printError(QStringLiteral("%1: %2").arg(m_options.source,
+                                                    FileRead::whyMissing(source.filePath())));
             return finish(2, BatchSummary());
         }
         // A folder is searched recursively and its structure kept under the destination.
-        inputs = BatchExporter::collectInputs({source.filePath()});
+        inputs = findPhotos({source.filePath()});
         if (inputs.isEmpty()) {
             printError(QStringLiteral("%1: no photos found").arg(m_options.source));
+            return finish(2, BatchSummary());
+        }
+    }
+
+    // A source photo is never overwritten, by a report either.
+    if (!m_options.reportPath.isEmpty()) {
+        const QFileInfo report(m_options.reportPath);
+        const QString target = report.canonicalFilePath();
+        const bool isSource = !target.isEmpty() &&
+                              std::any_of(inputs.begin(), inputs.end(), [&](const BatchInput &in) {
+                                  return QFileInfo(in.path).canonicalFilePath() == target;
+                              });
+        if (isSource || report.isDir()) {
+            printError(QStringLiteral("--report %1: %2")
+                           .arg(m_options.reportPath,
+                                isSource ? QStringLiteral("is one of the photos to process; a "
+                                                          "source photo is never overwritten")
+                                         : QStringLiteral("is a folder")));
             return finish(2, BatchSummary());
         }
     }
@@ -152,6 +175,16 @@ void CliRunner::start()
     batch.keepStructure = !fromList;
     batch.collision = m_options.collision;
 
+    // With --dest in the source folder, the last run's cut-outs are in the walk: never inputs.
+    QStringList earlier;
+    inputs = OutputNaming::withoutEarlierOutputs(inputs, batch, &earlier);
+    if (!m_options.quiet) {
+        for (const QString &line : earlier)
+            std::fprintf(stderr, "%s\n", qPrintable(line));
+    }
+    if (inputs.isEmpty())
+        return onBatchFinished(BatchSummary());
+
     if (m_options.shard) {
         const Shard &shard = *m_options.shard;
         if (shard.count > 1) {
@@ -179,6 +212,17 @@ void CliRunner::start()
         },
         Qt::QueuedConnection);
     m_exporter.start(inputs, batch);
+}
+
+QList<BatchInput> CliRunner::findPhotos(const QStringList &paths)
+{
+    // What the walk could not take (an unreadable folder, a link loop, a FIFO named like a photo)
+    // is reported and makes the run a partial failure; the photos it found go on.
+    const FoundPhotos found = PhotoFinder::find(paths);
+    for (const QString &problem : found.problems)
+        printError(problem);
+    m_walkProblems = int(found.problems.size());
+    return found.inputs;
 }
 
 void CliRunner::onItemFinished(const BatchItemResult &result)
@@ -223,7 +267,7 @@ void CliRunner::onBatchFinished(const BatchSummary &summary)
     }
     if (!m_options.quiet)
         std::fprintf(stderr, "%s\n", qPrintable(summary.toText()));
-    finish(summary.failed > 0 ? 1 : 0, summary);
+    finish(summary.failed > 0 || m_walkProblems > 0 ? 1 : 0, summary);
 }
 
 void CliRunner::finish(int exitCode, const BatchSummary &summary)

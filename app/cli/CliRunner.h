@@ -36,6 +36,7 @@ Q_SIGNALS:
     void finished(int exitCode);
 
 private:
+    QList<BatchInput> findPhotos(const QStringList &paths);
     void onItemFinished(const BatchItemResult &result);
     void onBatchFinished(const BatchSummary &summary);
     void finish(int exitCode, const BatchSummary &summary);
@@ -44,6 +45,7 @@ private:
     EngineThread m_engineThread;
     BatchExporter m_exporter; // after the engine thread: it goes first, waiting for its jobs
     bool m_finished = false;
+    int m_walkProblems = 0;
     QJsonObject m_modelTimings;
     QJsonArray m_imageTimings;
     QElapsedTimer m_clock;

@@ -37,7 +37,7 @@ std::optional<RemoveParams> parseRemoveQuery(const QUrlQuery &query, QString *er
             return true;
         bool ok = false;
         const double v = text(key).toDouble(&ok);
-        if (!ok || v < min || v > max)
+        if (!ok || !(v >= min && v <= max)) // "nan" parses, and fails both comparisons
             return false;
         *value = v;
         return true;

@@ -104,7 +104,7 @@ ParseResult parseCommandLine(const QStringList &arguments)
         return result;
     o.graceSeconds = int(value);
     if (parser.isSet(threads)) {
-        if (!number(threads, 1, 1024, &value))
+        if (!number(threads, 1, LoadOptions::kMaxThreads, &value))
             return result;
         o.load.threads = int(value);
     }

@@ -15,6 +15,10 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
+#ifdef Q_OS_UNIX
+#include <sys/stat.h>
+#endif
+
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -68,6 +72,12 @@ cv::Mat readUnchanged(const QString &path)
                         cv::IMREAD_UNCHANGED);
 }
 
+QByteArray fileBytes(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
 double meanAbsDiff(const cv::Mat &a, const cv::Mat &b)
 {
     cv::Mat d;
@@ -94,6 +104,9 @@ private Q_SLOTS:
     void cropWithNoSubjectIsAClearError();
     void editsArePaintedOverTheMask();
     void folderWithBadFilesReportsThemAndGoesOn();
+    void foldersWithFifosDevicesAndLoopsNeverHang();
+    void aReportNeverOverwritesASourcePhoto();
+    void aSecondRunIntoTheSourceFolderLeavesItsOutputsAlone();
     void folderKeepsStructureNamesResizesAndReports();
     void inputListShardsWriteEveryPhotoOnce();
     void missingModelIsAnError();
@@ -454,6 +467,96 @@ void TestCli::folderWithBadFilesReportsThemAndGoesOn()
              QStringList{QStringLiteral("good_map.png")});
 }
 
+void TestCli::foldersWithFifosDevicesAndLoopsNeverHang()
+{
+#ifndef Q_OS_UNIX
+    QSKIP("FIFOs, /dev/zero and symbolic links are POSIX");
+#else
+    // Each used to end or stall the whole batch: a FIFO named like a photo (open() waited for a
+    // writer), a link to /dev/zero (read without end), a link loop ("no such file").
+    const QString in = m_dir.filePath(QStringLiteral("hostile-in"));
+    const QString out = m_dir.filePath(QStringLiteral("hostile-out"));
+    QVERIFY(QDir().mkpath(in));
+    const QDir d(in);
+    QVERIFY(QFile::copy(kPhoto, d.filePath(QStringLiteral("good.jpg"))));
+    QVERIFY(::mkfifo(QFile::encodeName(d.filePath(QStringLiteral("fifo.jpg"))).constData(), 0600) ==
+            0);
+    QVERIFY(QFile::link(QStringLiteral("/dev/zero"), d.filePath(QStringLiteral("zero.png"))));
+    QVERIFY(QFile::link(d.filePath(QStringLiteral("loop-b.jpg")),
+                        d.filePath(QStringLiteral("loop-a.jpg"))));
+    QVERIFY(QFile::link(d.filePath(QStringLiteral("loop-a.jpg")),
+                        d.filePath(QStringLiteral("loop-b.jpg"))));
+    const QByteArray good = fileBytes(d.filePath(QStringLiteral("good.jpg")));
+
+    const Run run =
+        runCli({QStringLiteral("-s"), in, QStringLiteral("-d"), out, QStringLiteral("-t"),
+                QStringLiteral("map"), QStringLiteral("--mode"), QStringLiteral("fast")});
+    QCOMPARE(run.exitCode, 1); // partly failed
+    QVERIFY2(run.err.contains(QLatin1String("fifo.jpg: not a regular file")), qPrintable(run.err));
+    QVERIFY2(run.err.contains(QLatin1String("zero.png: not a regular file")), qPrintable(run.err));
+    QVERIFY2(run.err.contains(QLatin1String("loop-a.jpg: a symbolic link loop")),
+             qPrintable(run.err));
+    QCOMPARE(QDir(out).entryList(QDir::Files | QDir::Hidden),
+             QStringList{QStringLiteral("good_map.png")});
+    QCOMPARE(fileBytes(d.filePath(QStringLiteral("good.jpg"))), good);
+
+    // Given one at a time: a clear reason each, at once.
+    const QStringList single{QStringLiteral("fifo.jpg"), QStringLiteral("zero.png"),
+                             QStringLiteral("loop-a.jpg")};
+    const QStringList reasons{QStringLiteral("not a regular file (a FIFO)"),
+                              QStringLiteral("not a regular file (a device)"),
+                              QStringLiteral("a symbolic link loop")};
+    for (int i = 0; i < single.size(); ++i) {
+        const Run one = runCli({QStringLiteral("-s"), d.filePath(single[i]), QStringLiteral("-d"),
+                                out, QStringLiteral("-q")});
+        QVERIFY2(one.exitCode == 1 || one.exitCode == 2, qPrintable(one.err));
+        QVERIFY2(one.err.contains(reasons[i]), qPrintable(one.err));
+    }
+#endif
+}
+
+void TestCli::aReportNeverOverwritesASourcePhoto()
+{
+    const QString in = m_dir.filePath(QStringLiteral("report-in"));
+    QVERIFY(QDir().mkpath(in));
+    const QString photo = QDir(in).filePath(QStringLiteral("apple.jpg"));
+    QVERIFY(QFile::copy(kPhoto, photo));
+    const QByteArray before = fileBytes(photo);
+    const Run run =
+        runCli({QStringLiteral("-s"), in, QStringLiteral("-d"),
+                m_dir.filePath(QStringLiteral("report-out")), QStringLiteral("--report"), photo});
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY2(run.err.contains(QLatin1String("a source photo is never overwritten")),
+             qPrintable(run.err));
+    QCOMPARE(fileBytes(photo), before);
+    QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("report-out/apple_rgba.png"))));
+}
+
+void TestCli::aSecondRunIntoTheSourceFolderLeavesItsOutputsAlone()
+{
+    const QString folder = m_dir.filePath(QStringLiteral("same-folder"));
+    QVERIFY(QDir().mkpath(folder));
+    QVERIFY(QFile::copy(kPhoto, QDir(folder).filePath(QStringLiteral("apple.jpg"))));
+    const QStringList args{QStringLiteral("-s"),     folder,
+                           QStringLiteral("-d"),     folder,
+                           QStringLiteral("-t"),     QStringLiteral("map"),
+                           QStringLiteral("--mode"), QStringLiteral("fast")};
+    Run run = runCli(args);
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    run = runCli(args + QStringList{QStringLiteral("--collision"), QStringLiteral("number")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    QVERIFY2(run.err.contains(QLatin1String("apple_map.png: left out, it is the output of")),
+             qPrintable(run.err));
+    run = runCli(args + QStringList{QStringLiteral("--collision"), QStringLiteral("number")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    // One photo, three runs: its three cut-outs, and never a cut-out of a cut-out.
+    QStringList files = QDir(folder).entryList(QDir::Files);
+    files.sort();
+    QCOMPARE(files,
+             (QStringList{QStringLiteral("apple.jpg"), QStringLiteral("apple_map.png"),
+                          QStringLiteral("apple_map_2.png"), QStringLiteral("apple_map_3.png")}));
+}
+
 void TestCli::folderKeepsStructureNamesResizesAndReports()
 {
     const QString in = m_dir.filePath(QStringLiteral("nested-in"));
@@ -589,6 +692,12 @@ void TestCli::usageErrors_data()
                                              QStringLiteral("sparkles")};
     QTest::newRow("bad threshold") << QStringList{
         QStringLiteral("-s"), kPhoto, QStringLiteral("--threshold"), QStringLiteral("2")};
+    QTest::newRow("threshold nan") << QStringList{
+        QStringLiteral("-s"), kPhoto, QStringLiteral("--threshold"), QStringLiteral("nan")};
+    QTest::newRow("refine-strength inf") << QStringList{
+        QStringLiteral("-s"), kPhoto, QStringLiteral("--refine-strength"), QStringLiteral("inf")};
+    QTest::newRow("threads without bound") << QStringList{
+        QStringLiteral("-s"), kPhoto, QStringLiteral("--threads"), QStringLiteral("100000000")};
     QTest::newRow("bad resize") << QStringList{QStringLiteral("-s"), kPhoto,
                                                QStringLiteral("--resize"), QStringLiteral("big")};
     QTest::newRow("bad collision") << QStringList{
