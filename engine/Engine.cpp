@@ -12,6 +12,10 @@
 
 #include <algorithm>
 
+#ifdef Q_OS_UNIX
+#include <unistd.h>
+#endif
+
 namespace clearcut {
 namespace {
 
@@ -21,6 +25,16 @@ namespace {
 // between the activations' blocks. Measured with ISNet (176 MB file, 1024x1024): 214 MB at the
 // peak; with 1.1x this estimate (244 MB) a 64 MB activation found no room in 84 MB free, with
 // 1.5x (333 MB) every block fits.
+double physicalMemoryBytes()
+{
+#ifdef Q_OS_UNIX
+    const long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && pageSize > 0)
+        return double(pages) * double(pageSize);
+#endif
+    return 4.0 * (1 << 30);
+}
+
 size_t warmMemoryBytes(const QString &modelPath)
 {
     const qint64 fileBytes = QFileInfo(modelPath).size();
@@ -31,7 +45,10 @@ size_t warmMemoryBytes(const QString &modelPath)
     constexpr double kActivationBytesPerPixel = 128; // ISNet in bfloat16: 126 MB at 1024x1024
     const double photo =
         fileBytes / 2.0 + kActivationBytesPerPixel * double(spec->width) * spec->height;
-    return size_t(1.5 * std::max(double(fileBytes), photo));
+    // Never more than a quarter of the machine's memory (a model for 8192x8192 input would ask
+    // for gigabytes): beyond the region, blocks come from the ordinary allocator.
+    const double cap = std::min(4.0 * (1 << 30), physicalMemoryBytes() / 4.0);
+    return size_t(std::min(cap, 1.5 * std::max(double(fileBytes), photo)));
 }
 
 // The region for the process's models, started once, before LibTorch loads so that its thread

@@ -1,5 +1,7 @@
 #include "ModelSpec.h"
 
+#include "FileRead.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -16,20 +18,110 @@
 namespace clearcut {
 namespace {
 
-bool readTriple(const QJsonObject &o, const QString &key, std::array<double, 3> &out,
-                QString *error)
+// Every field is checked when the sidecar is read, with the field's name and its limits in the
+// message: a value of the wrong type, out of range or not finite never falls back to a default
+// silently, and never reaches an allocation (a 10^9-pixel input) or OpenCV.
+class Fields
 {
-    if (!o.contains(key))
-        return true;
-    const QJsonArray a = o.value(key).toArray();
-    if (a.size() != 3) {
-        *error = QStringLiteral("\"%1\" must be an array of 3 numbers").arg(key);
-        return false;
+public:
+    explicit Fields(QString *error) : m_error(error) {}
+
+    bool failed() const { return m_failed; }
+
+    QString string(const QJsonObject &o, const QString &path, const QString &key,
+                   const QString &fallback)
+    {
+        const QJsonValue v = o.value(key);
+        if (v.isUndefined())
+            return fallback;
+        if (!v.isString()) {
+            fail(path + key, QStringLiteral("must be a string"), v);
+            return fallback;
+        }
+        return v.toString();
     }
-    for (int i = 0; i < 3; ++i)
-        out[i] = a.at(i).toDouble();
-    return true;
-}
+
+    bool boolean(const QJsonObject &o, const QString &path, const QString &key, bool fallback)
+    {
+        const QJsonValue v = o.value(key);
+        if (v.isUndefined())
+            return fallback;
+        if (!v.isBool()) {
+            fail(path + key, QStringLiteral("must be true or false"), v);
+            return fallback;
+        }
+        return v.toBool();
+    }
+
+    int integer(const QJsonObject &o, const QString &path, const QString &key, int fallback,
+                int min, int max)
+    {
+        const QJsonValue v = o.value(key);
+        if (v.isUndefined())
+            return fallback;
+        const double d = v.toDouble(std::nan(""));
+        if (!v.isDouble() || !std::isfinite(d) || d != std::floor(d) || d < min || d > max) {
+            fail(path + key,
+                 QStringLiteral("must be a whole number from %1 to %2").arg(min).arg(max), v);
+            return fallback;
+        }
+        return int(d);
+    }
+
+    double number(const QJsonValue &v, const QString &name, double min, double max)
+    {
+        const double d = v.toDouble(std::nan(""));
+        if (!v.isDouble() || !std::isfinite(d) || d < min || d > max) {
+            fail(name, QStringLiteral("must be a number from %1 to %2").arg(min).arg(max), v);
+            return 0;
+        }
+        return d;
+    }
+
+    void triple(const QJsonObject &o, const QString &key, std::array<double, 3> &out, double min,
+                double max)
+    {
+        const QJsonValue v = o.value(key);
+        if (v.isUndefined())
+            return;
+        const QJsonArray a = v.toArray();
+        if (!v.isArray() || a.size() != 3)
+            return fail(key, QStringLiteral("must be an array of 3 numbers"));
+        for (int i = 0; i < 3; ++i)
+            out[size_t(i)] = number(a.at(i), QStringLiteral("%1[%2]").arg(key).arg(i), min, max);
+    }
+
+    QJsonObject object(const QJsonObject &o, const QString &key)
+    {
+        const QJsonValue v = o.value(key);
+        if (!v.isUndefined() && !v.isObject())
+            fail(key, QStringLiteral("must be an object"));
+        return v.toObject();
+    }
+
+    void fail(const QString &name, const QString &rule, const QJsonValue &got = QJsonValue())
+    {
+        if (m_failed)
+            return; // the first problem is the one reported
+        m_failed = true;
+        *m_error = QStringLiteral("\"%1\" %2").arg(name, rule);
+        if (!got.isUndefined()) {
+            QString shown = got.isString()   ? QStringLiteral("\"%1\"").arg(got.toString())
+                            : got.isDouble() ? QString::number(got.toDouble(), 'g', 12)
+                            : got.isBool()   ? QString::fromLatin1(got.toBool() ? "true" : "false")
+                            : got.isNull()   ? QStringLiteral("null")
+                            : got.isArray()  ? QStringLiteral("an array")
+                                             : QStringLiteral("an object");
+            if (shown.size() > 40)
+                shown = shown.left(37) + QStringLiteral("...");
+            *m_error += QStringLiteral(" (got %1)").arg(shown);
+        }
+    }
+
+private:
+    QString *m_error;
+    bool m_failed = false;
+};
 
 int roundToMultiple(double v, int multiple)
 {
@@ -47,43 +139,47 @@ std::optional<ModelSpec> ModelSpec::fromJson(const QByteArray &json, QString *er
         return std::nullopt;
     }
     const QJsonObject o = doc.object();
+    Fields fields(error);
     ModelSpec spec;
-    spec.name = o.value(QStringLiteral("name")).toString(QStringLiteral("model"));
-    spec.family = o.value(QStringLiteral("family")).toString();
+    spec.name = fields.string(o, QString(), QStringLiteral("name"), QStringLiteral("model"));
+    spec.family = fields.string(o, QString(), QStringLiteral("family"), QString());
 
-    const QJsonObject input = o.value(QStringLiteral("input")).toObject();
-    const QString policy = input.value(QStringLiteral("policy")).toString(QStringLiteral("fixed"));
+    const QJsonObject input = fields.object(o, QStringLiteral("input"));
+    const QString in = QStringLiteral("input.");
+    const QString policy =
+        fields.string(input, in, QStringLiteral("policy"), QStringLiteral("fixed"));
     if (policy == QLatin1String("fixed")) {
         spec.policy = Policy::Fixed;
     } else if (policy == QLatin1String("longest")) {
         spec.policy = Policy::Longest;
-    } else {
+    } else if (!fields.failed()) {
         *error = QStringLiteral("unknown input policy \"%1\" (fixed or longest)").arg(policy);
         return std::nullopt;
     }
-    spec.width = input.value(QStringLiteral("width")).toInt(1024);
-    spec.height = input.value(QStringLiteral("height")).toInt(spec.width);
-    spec.side = input.value(QStringLiteral("side")).toInt(std::max(spec.width, spec.height));
-    spec.multiple = input.value(QStringLiteral("multiple")).toInt(32);
-    spec.fastSide = input.value(QStringLiteral("fast_side")).toInt(0);
-    spec.dynamicSide = input.value(QStringLiteral("dynamic_side")).toInt(0);
-    spec.dynamicSizes = input.value(QStringLiteral("dynamic")).toBool(true);
-    if (spec.width <= 0 || spec.height <= 0 || spec.side <= 0 || spec.multiple <= 0 ||
-        spec.fastSide < 0 || spec.dynamicSide < 0) {
-        *error = QStringLiteral("input sizes must be positive");
-        return std::nullopt;
-    }
+    // A network input beyond 8192 pixels a side would take tens of GB of activations.
+    constexpr int kMaxSide = 8192;
+    spec.width = fields.integer(input, in, QStringLiteral("width"), 1024, 1, kMaxSide);
+    spec.height = fields.integer(input, in, QStringLiteral("height"), spec.width, 1, kMaxSide);
+    spec.side = fields.integer(input, in, QStringLiteral("side"), std::max(spec.width, spec.height),
+                               1, kMaxSide);
+    spec.multiple = fields.integer(input, in, QStringLiteral("multiple"), 32, 1, 1024);
+    spec.fastSide = fields.integer(input, in, QStringLiteral("fast_side"), 0, 0, kMaxSide);
+    spec.dynamicSide = fields.integer(input, in, QStringLiteral("dynamic_side"), 0, 0, kMaxSide);
+    spec.dynamicSizes = fields.boolean(input, in, QStringLiteral("dynamic"), true);
 
-    spec.scale = o.value(QStringLiteral("scale")).toDouble(1.0);
-    if (!readTriple(o, QStringLiteral("mean"), spec.mean, error) ||
-        !readTriple(o, QStringLiteral("std"), spec.std, error))
-        return std::nullopt;
-    if (std::any_of(spec.std.begin(), spec.std.end(), [](double s) { return s == 0.0; })) {
-        *error = QStringLiteral("\"std\" must not contain 0");
-        return std::nullopt;
-    }
+    const QJsonValue scale = o.value(QStringLiteral("scale"));
+    if (!scale.isUndefined())
+        spec.scale = fields.number(scale, QStringLiteral("scale"), 1e-9, 1e9);
+    fields.triple(o, QStringLiteral("mean"), spec.mean, -1e9, 1e9);
+    fields.triple(o, QStringLiteral("std"), spec.std, -1e9, 1e9);
+    if (!fields.failed() &&
+        std::any_of(spec.std.begin(), spec.std.end(), [](double v) { return v == 0.0; }))
+        fields.fail(QStringLiteral("std"), QStringLiteral("must not contain 0"));
     const QString output =
-        o.value(QStringLiteral("output")).toString(QStringLiteral("probability"));
+        fields.string(o, QString(), QStringLiteral("output"), QStringLiteral("probability"));
+    spec.minmax = fields.boolean(o, QString(), QStringLiteral("minmax"), false);
+    if (fields.failed())
+        return std::nullopt;
     if (output == QLatin1String("probability")) {
         spec.output = Output::Probability;
     } else if (output == QLatin1String("logits")) {
@@ -92,7 +188,6 @@ std::optional<ModelSpec> ModelSpec::fromJson(const QByteArray &json, QString *er
         *error = QStringLiteral("unknown output kind \"%1\" (probability or logits)").arg(output);
         return std::nullopt;
     }
-    spec.minmax = o.value(QStringLiteral("minmax")).toBool(false);
     return spec;
 }
 
@@ -124,14 +219,15 @@ QString ModelSpec::sidecarPath(const QString &modelPath)
 std::optional<ModelSpec> ModelSpec::forModelFile(const QString &modelPath, QString *error)
 {
     const QString sidecar = sidecarPath(modelPath);
-    QFile file(sidecar);
-    if (file.exists()) {
-        if (!file.open(QIODevice::ReadOnly)) {
-            *error = QStringLiteral("cannot read %1: %2").arg(sidecar, file.errorString());
+    if (QFileInfo(sidecar).exists() || QFileInfo(sidecar).isSymLink()) {
+        constexpr qint64 kMaxSidecarBytes = 1 << 20; // ISNet's is 648 bytes
+        const FileRead::Result read = FileRead::regularFile(sidecar, kMaxSidecarBytes);
+        if (!read.ok()) {
+            *error = QStringLiteral("cannot read %1: %2").arg(sidecar, read.error);
             return std::nullopt;
         }
         QString why;
-        auto spec = fromJson(file.readAll(), &why);
+        auto spec = fromJson(read.bytes, &why);
         if (!spec)
             *error = QStringLiteral("invalid model sidecar %1: %2").arg(sidecar, why);
         return spec;

@@ -13,10 +13,13 @@
 #include <QFile>
 #include <QFileInfo>
 
-#include <cstring>
+#include <algorithm>
+#include <mutex>
 
-#ifdef Q_OS_LINUX
-#include <sys/mman.h>
+#ifdef Q_OS_UNIX
+#include <cerrno>
+#include <fcntl.h>
+#include <unistd.h>
 #endif
 
 namespace clearcut::inference {
@@ -24,40 +27,56 @@ namespace {
 
 constexpr qint64 kReadChunk = 8 << 20;
 
-// Lets torch::jit::load read from the mapped file.
-class MemoryReader final : public caffe2::serialize::ReadAdapterInterface
+// Lets torch::jit::load read the open file at the positions it asks for: one copy, straight into
+// each tensor's storage. Not a memory map: a model file truncated by another process while it is
+// read would then be a SIGBUS; here it is a short read, which torch reports as an error.
+class FileReader final : public caffe2::serialize::ReadAdapterInterface
 {
 public:
-    MemoryReader(const char *data, size_t size) : m_data(data), m_size(size) {}
+    FileReader(QFile &file, size_t size) : m_file(file), m_size(size) {}
     size_t size() const override { return m_size; }
     size_t read(uint64_t pos, void *buf, size_t n, const char *) const override
     {
         if (pos >= m_size)
             return 0;
         n = std::min<size_t>(n, m_size - pos);
-        std::memcpy(buf, m_data + pos, n);
-        return n;
+        size_t done = 0;
+#ifdef Q_OS_UNIX
+        while (done < n) {
+            const ssize_t got = ::pread(m_file.handle(), static_cast<char *>(buf) + done, n - done,
+                                        off_t(pos + done));
+            if (got < 0 && errno == EINTR)
+                continue;
+            if (got <= 0)
+                break;
+            done += size_t(got);
+        }
+#else
+        const std::lock_guard lock(m_mutex);
+        if (m_file.seek(qint64(pos)))
+            done = size_t(std::max<qint64>(0, m_file.read(static_cast<char *>(buf), qint64(n))));
+#endif
+        return done;
     }
 
 private:
-    const char *m_data;
+    QFile &m_file;
     size_t m_size;
+#ifndef Q_OS_UNIX
+    mutable std::mutex m_mutex;
+#endif
 };
 
-// Faults the pages in (from the page cache or the disk): in one call where the kernel can
-// (Linux 5.14; on the test machine 176 MB took 6-9 ms against 64-73 ms a page at a time),
-// otherwise by reading one byte a page.
-void populate(const uchar *data, qint64 n)
+// Brings a part of the file into the page cache, so the Reading stage's progress is the disk's.
+void readAhead(QFile &file, qint64 offset, qint64 n)
 {
 #ifdef Q_OS_LINUX
-    constexpr int kPopulateRead = 22; // MADV_POPULATE_READ, missing from older headers
-    if (madvise(const_cast<uchar *>(data), size_t(n), kPopulateRead) == 0)
-        return;
+    ::readahead(file.handle(), off_t(offset), size_t(n));
+#else
+    Q_UNUSED(file);
+    Q_UNUSED(offset);
+    Q_UNUSED(n);
 #endif
-    constexpr qint64 kPage = 4096;
-    volatile uchar sink = 0;
-    for (qint64 i = 0; i < n; i += kPage)
-        sink = sink ^ data[i];
 }
 
 QString describeDeserializeError(const QString &message)
@@ -134,9 +153,14 @@ ModelLoader::Outcome ModelLoader::load(const QString &path, const LoadOptions &o
     };
 
     QString specError;
-    const auto spec = ModelSpec::forModelFile(path, &specError);
-    if (!QFileInfo::exists(path))
+    const QFileInfo fileInfo(path);
+    if (!fileInfo.exists())
         return fail(QStringLiteral("model file not found (%1)").arg(path));
+    if (fileInfo.isDir())
+        return fail(QStringLiteral("a folder, not a model file (choose the .pt file in it)"));
+    if (!fileInfo.isFile())
+        return fail(QStringLiteral("not a regular file (a FIFO, socket or device)"));
+    const auto spec = ModelSpec::forModelFile(path, &specError);
     if (!spec)
         return fail(specError);
     info.name = spec->name;
@@ -166,12 +190,9 @@ ModelLoader::Outcome ModelLoader::load(const QString &path, const LoadOptions &o
     const qint64 size = file.size();
     if (size == 0)
         return fail(QStringLiteral("the model file is empty"));
-    const uchar *bytes = file.map(0, size);
-    if (!bytes)
-        return fail(QStringLiteral("cannot map the model file (%1)").arg(file.errorString()));
     for (qint64 done = 0; done < size;) {
         const qint64 end = std::min(done + kReadChunk, size);
-        populate(bytes + done, end - done);
+        readAhead(file, done, end - done);
         done = end;
         progress(LoadStage::Reading, double(done) / size);
     }
@@ -182,10 +203,8 @@ ModelLoader::Outcome ModelLoader::load(const QString &path, const LoadOptions &o
     const torch::Device torchDevice(device.name.toStdString());
     torch::jit::Module module;
     try {
-        module = torch::jit::load(
-            std::make_shared<MemoryReader>(reinterpret_cast<const char *>(bytes), size_t(size)),
-            torchDevice);
-        file.close(); // unmaps: the module holds the only copy of the weights now
+        module = torch::jit::load(std::make_shared<FileReader>(file, size_t(size)), torchDevice);
+        file.close(); // the module holds the only copy of the weights now
         module.eval();
     } catch (const std::exception &e) {
         return fail(describeDeserializeError(torchErrorMessage(e)));

@@ -72,6 +72,10 @@ torch::Tensor TorchSegmenter::infer(const torch::Tensor &input)
         throw std::runtime_error("unexpected output shape " + shapeText(out).toStdString() +
                                  " (expected [1,1,H,W])");
     out = out.to(torch::kCPU, torch::kFloat32);
+    // Clamping would turn NaN into an empty, fully transparent cut-out with no error.
+    if (torch::isnan(out).any().item<bool>())
+        throw std::runtime_error("the model's output is not a number (NaN): the model file may be "
+                                 "damaged, or the model cannot run at this precision");
     if (m_spec.output == ModelSpec::Output::Logits)
         out = out.sigmoid();
     if (m_spec.minmax) {

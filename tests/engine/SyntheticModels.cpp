@@ -34,6 +34,16 @@ def forward(self, x):
 def forward(self, x):
     return x * self.weight
 )";
+    case SyntheticModel::NanOutput:
+        return R"(
+def forward(self, x):
+    return x[:, 0:1] * self.weight * float("nan")
+)";
+    case SyntheticModel::TwoInputs:
+        return R"(
+def forward(self, x, y):
+    return x[:, 0:1] * self.weight + y
+)";
     case SyntheticModel::Throws:
         return R"(
 def forward(self, x):

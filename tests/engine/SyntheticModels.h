@@ -16,6 +16,8 @@ enum class SyntheticModel
     WrongShape,      // returns the 3-channel input unchanged
     Throws,          // fails inside forward (an impossible reshape)
     Float32Only,     // RedIsForeground through an op with no bfloat16 kernel (a determinant)
+    NanOutput,       // the right shape, every value NaN (a damaged model)
+    TwoInputs,       // forward(x, y): one input more than the engine gives
 };
 
 // Writes <dir>/<name>.pt and <dir>/<name>.json (input fixed at size x size, ISNet normalisation)

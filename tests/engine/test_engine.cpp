@@ -8,10 +8,16 @@
 #include "engine/ModelSpec.h"
 #include "engine/inference/Device.h"
 
+#include <QDir>
 #include <QFile>
+#include <QMap>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+
+#ifdef Q_OS_UNIX
+#include <sys/stat.h>
+#endif
 
 #include <opencv2/core.hpp>
 
@@ -333,6 +339,33 @@ void TestEngine::loadFailures_data()
         << QStringLiteral("wrongshape.pt") << QStringLiteral("unexpected output shape [1,3,32,32]");
     QTest::newRow("forward raises")
         << QStringLiteral("throws.pt") << QStringLiteral("is invalid for input of size");
+    // Issue 14's broken models: each fails once, naming the file and the reason, and a good model
+    // loads afterwards (below).
+    QTest::newRow("random bytes") << QStringLiteral("random.pt")
+                                  << QStringLiteral("not a TorchScript archive");
+    QTest::newRow("a zip that is not TorchScript")
+        << QStringLiteral("zip.pt") << QStringLiteral("not a TorchScript archive");
+    QTest::newRow("truncated at 5%") << QStringLiteral("cut5.pt") << QStringLiteral("truncated");
+    QTest::newRow("truncated at 90%") << QStringLiteral("cut90.pt") << QStringLiteral("truncated");
+    QTest::newRow("truncated at 99.9%")
+        << QStringLiteral("cut999.pt") << QStringLiteral("truncated");
+    QTest::newRow("wrong input count")
+        << QStringLiteral("twoinputs.pt") << QStringLiteral("the model does not run");
+    QTest::newRow("NaN outputs") << QStringLiteral("nan.pt")
+                                 << QStringLiteral("the model's output is not a number (NaN)");
+    QTest::newRow("a folder") << QStringLiteral("folder.pt")
+                              << QStringLiteral("a folder, not a model file");
+    QTest::newRow("sidecar with a huge size")
+        << QStringLiteral("hugesize.pt")
+        << QStringLiteral("\"input.width\" must be a whole number from 1 to 8192");
+    QTest::newRow("sidecar with a negative size")
+        << QStringLiteral("negsize.pt") << QStringLiteral("\"input.height\"");
+    QTest::newRow("sidecar with a size as a string")
+        << QStringLiteral("stringsize.pt") << QStringLiteral("\"input.width\"");
+    QTest::newRow("sidecar that is not JSON")
+        << QStringLiteral("garbage.pt") << QStringLiteral("not a JSON object");
+    QTest::newRow("sidecar that is a FIFO")
+        << QStringLiteral("fifo.pt") << QStringLiteral("not a regular file (a FIFO)");
 }
 
 void TestEngine::loadFailures()
@@ -347,9 +380,24 @@ void TestEngine::loadFailures()
         QFile f(p);
         return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
     };
-    if (stem == QLatin1String("text") || stem == QLatin1String("truncated") ||
-        stem == QLatin1String("empty") || stem == QLatin1String("badsidecar")) {
+    const auto goodBytes = [this] {
+        QFile good(m_good);
+        return good.open(QIODevice::ReadOnly) ? good.readAll() : QByteArray();
+    };
+    const QStringList withGoodSidecar{
+        QStringLiteral("text"),       QStringLiteral("truncated"), QStringLiteral("empty"),
+        QStringLiteral("badsidecar"), QStringLiteral("random"),    QStringLiteral("zip"),
+        QStringLiteral("cut5"),       QStringLiteral("cut90"),     QStringLiteral("cut999")};
+    if (withGoodSidecar.contains(stem))
         QFile::copy(ModelSpec::sidecarPath(m_good), ModelSpec::sidecarPath(path));
+    const QMap<QString, QByteArray> hostileSidecars{
+        {QStringLiteral("hugesize"), R"({"input":{"width":1000000000}})"},
+        {QStringLiteral("negsize"), R"({"input":{"height":-1}})"},
+        {QStringLiteral("stringsize"), R"({"input":{"width":"big"}})"},
+        {QStringLiteral("garbage"), "\x89PNG not json"}};
+    if (hostileSidecars.contains(stem)) {
+        QFile::copy(m_good, path);
+        QVERIFY(writeFile(ModelSpec::sidecarPath(path), hostileSidecars.value(stem)));
     }
     if (stem == QLatin1String("text")) {
         QVERIFY(writeFile(path, "this is not a model\n"));
@@ -368,6 +416,39 @@ void TestEngine::loadFailures()
         test::writeSyntheticModel(dir, stem, SyntheticModel::WrongShape);
     } else if (stem == QLatin1String("throws")) {
         test::writeSyntheticModel(dir, stem, SyntheticModel::Throws);
+    } else if (stem == QLatin1String("random")) {
+        QByteArray noise(64 * 1024, '\0');
+        quint32 state = 12345;
+        for (char &c : noise)
+            c = char((state = state * 1664525u + 1013904223u) >> 24);
+        QVERIFY(writeFile(path, noise));
+    } else if (stem == QLatin1String("zip")) {
+        // A real zip archive (the good model's own container format) holding no TorchScript.
+        QByteArray zip = goodBytes();
+        QVERIFY(!zip.isEmpty());
+        const QByteArray marker("data.pkl");
+        for (qsizetype at = zip.indexOf(marker); at >= 0; at = zip.indexOf(marker, at + 1))
+            zip.replace(at, marker.size(), "nope.pkl");
+        QVERIFY(writeFile(path, zip));
+    } else if (stem.startsWith(QLatin1String("cut"))) {
+        const QByteArray bytes = goodBytes();
+        const double keep = stem == QLatin1String("cut5")    ? 0.05
+                            : stem == QLatin1String("cut90") ? 0.90
+                                                             : 0.999;
+        QVERIFY(writeFile(path, bytes.left(qsizetype(bytes.size() * keep))));
+    } else if (stem == QLatin1String("twoinputs")) {
+        test::writeSyntheticModel(dir, stem, SyntheticModel::TwoInputs);
+    } else if (stem == QLatin1String("nan")) {
+        test::writeSyntheticModel(dir, stem, SyntheticModel::NanOutput);
+    } else if (stem == QLatin1String("folder")) {
+        QVERIFY(QDir(dir).mkpath(fileName));
+    } else if (stem == QLatin1String("fifo")) {
+#ifdef Q_OS_UNIX
+        QFile::copy(m_good, path);
+        QVERIFY(::mkfifo(QFile::encodeName(ModelSpec::sidecarPath(path)).constData(), 0600) == 0);
+#else
+        QSKIP("FIFOs are POSIX");
+#endif
     }
 
     EngineThread thread;

@@ -55,7 +55,45 @@ void TestModelSpec::rejectsBadSidecars_data()
     QTest::newRow("zero std") << QByteArray(R"({"std":[1,0,1]})") << QStringLiteral("\"std\"");
     QTest::newRow("output") << QByteArray(R"({"output":"mask"})")
                             << QStringLiteral("unknown output kind");
-    QTest::newRow("size") << QByteArray(R"({"input":{"width":-4}})") << QStringLiteral("positive");
+    // Every field checked at load, named with its limit: never a silent default, never a
+    // later allocation failure or an OpenCV exception.
+    const QString widthRule =
+        QStringLiteral("\"input.width\" must be a whole number from 1 to 8192");
+    QTest::newRow("negative size") << QByteArray(R"({"input":{"width":-4}})") << widthRule;
+    QTest::newRow("zero size") << QByteArray(R"({"input":{"width":0}})") << widthRule;
+    QTest::newRow("huge size") << QByteArray(R"({"input":{"width":1000000000}})") << widthRule;
+    QTest::newRow("fractional size") << QByteArray(R"({"input":{"width":512.5}})") << widthRule;
+    QTest::newRow("size as a string") << QByteArray(R"({"input":{"width":"1024"}})")
+                                      << widthRule + QStringLiteral(" (got \"1024\")");
+    QTest::newRow("size as null") << QByteArray(R"({"input":{"width":null}})") << widthRule;
+    QTest::newRow("huge height") << QByteArray(R"({"input":{"height":99999}})")
+                                 << QStringLiteral("\"input.height\"");
+    QTest::newRow("huge multiple") << QByteArray(R"({"input":{"multiple":1e12}})")
+                                   << QStringLiteral("\"input.multiple\" must be a whole number");
+    QTest::newRow("negative fast side")
+        << QByteArray(R"({"input":{"fast_side":-1}})") << QStringLiteral("\"input.fast_side\"");
+    QTest::newRow("input not an object")
+        << QByteArray(R"({"input":[1024,1024]})") << QStringLiteral("\"input\" must be an object");
+    QTest::newRow("dynamic not a bool")
+        << QByteArray(R"({"input":{"dynamic":"yes"}})")
+        << QStringLiteral("\"input.dynamic\" must be true or false");
+    QTest::newRow("policy not a string") << QByteArray(R"({"input":{"policy":3}})")
+                                         << QStringLiteral("\"input.policy\" must be a string");
+    QTest::newRow("scale as a string")
+        << QByteArray(R"({"scale":"1/255"})") << QStringLiteral("\"scale\" must be a number");
+    QTest::newRow("zero scale") << QByteArray(R"({"scale":0})") << QStringLiteral("\"scale\"");
+    QTest::newRow("huge mean") << QByteArray(R"({"mean":[1e300,0,0]})")
+                               << QStringLiteral("\"mean[0]\" must be a number");
+    QTest::newRow("mean of strings")
+        << QByteArray(R"({"mean":["a",0,0]})") << QStringLiteral("\"mean[0]\"");
+    QTest::newRow("std not an array")
+        << QByteArray(R"({"std":255})") << QStringLiteral("\"std\" must be an array of 3 numbers");
+    QTest::newRow("name not a string")
+        << QByteArray(R"({"name":{"a":1}})") << QStringLiteral("\"name\" must be a string");
+    QTest::newRow("minmax not a bool")
+        << QByteArray(R"({"minmax":1})") << QStringLiteral("\"minmax\" must be true or false");
+    QTest::newRow("output not a string")
+        << QByteArray(R"({"output":false})") << QStringLiteral("\"output\" must be a string");
 }
 
 void TestModelSpec::rejectsBadSidecars()
