@@ -15,6 +15,7 @@
 #include <QSaveFile>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 
 namespace clearcut::cli {
@@ -214,6 +215,20 @@ void CliRunner::start()
     m_exporter.start(inputs, batch);
 }
 
+void CliRunner::interrupt(int signal)
+{
+    if (m_finished || m_signal)
+        return;
+    m_signal = signal;
+    if (!m_options.quiet)
+        std::fprintf(stderr, "%s: stopping; photos being written are finished\n",
+                     signal == SIGINT ? "interrupted" : "SIGTERM");
+    if (m_exporter.isRunning())
+        m_exporter.cancel(); // batchFinished follows once the writes in flight are done
+    else
+        finish(128 + signal, BatchSummary());
+}
+
 QList<BatchInput> CliRunner::findPhotos(const QStringList &paths)
 {
     // What the walk could not take (an unreadable folder, a link loop, a FIFO named like a photo)
@@ -231,8 +246,10 @@ void CliRunner::onItemFinished(const BatchItemResult &result)
         return;
     switch (result.status) {
     case BatchItemResult::Status::Done: {
-        if (!m_options.quiet)
+        if (!m_options.quiet) {
             std::printf("%s\n", qPrintable(result.output));
+            std::fflush(stdout); // a line a photo, as it is written, also into a pipe
+        }
         const BatchItemTimings &t = result.timings;
         m_imageTimings.append(QJsonObject{{QStringLiteral("file"), result.source},
                                           {QStringLiteral("decode_ms"), t.decodeMs},
@@ -267,6 +284,8 @@ void CliRunner::onBatchFinished(const BatchSummary &summary)
     }
     if (!m_options.quiet)
         std::fprintf(stderr, "%s\n", qPrintable(summary.toText()));
+    if (m_signal)
+        return finish(128 + m_signal, summary);
     finish(summary.failed > 0 || m_walkProblems > 0 ? 1 : 0, summary);
 }
 

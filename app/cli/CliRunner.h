@@ -31,6 +31,11 @@ public:
     // Starts the run; finished(exitCode) follows: 0 all written (or skipped), 1 some failed,
     // 2 model/usage error.
     void start();
+    // SIGTERM or SIGINT: no new photo starts, the ones being written finish (or are dropped
+    // before their file appears), and finished(128 + signal) follows: within a photo's
+    // inference, as LibTorch cannot stop mid-graph.
+    void interrupt(int signal);
+    bool interrupted() const { return m_signal != 0; }
 
 Q_SIGNALS:
     void finished(int exitCode);
@@ -46,6 +51,7 @@ private:
     BatchExporter m_exporter; // after the engine thread: it goes first, waiting for its jobs
     bool m_finished = false;
     int m_walkProblems = 0;
+    int m_signal = 0;
     QJsonObject m_modelTimings;
     QJsonArray m_imageTimings;
     QElapsedTimer m_clock;

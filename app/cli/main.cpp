@@ -1,9 +1,12 @@
 #include "CliOptions.h"
 #include "CliRunner.h"
 
+#include "app/TerminationSignals.h"
+
 #include <QCoreApplication>
 
 #include <cstdio>
+#include <cstdlib>
 
 int main(int argc, char *argv[])
 {
@@ -24,6 +27,15 @@ int main(int argc, char *argv[])
     clearcut::cli::CliRunner runner(*parsed.options);
     QObject::connect(&runner, &clearcut::cli::CliRunner::finished, &app, &QCoreApplication::exit,
                      Qt::QueuedConnection);
+    clearcut::app::installTerminationHandler(&runner,
+                                             [&runner](int signal) { runner.interrupt(signal); });
     runner.start();
-    return app.exec();
+    const int exitCode = app.exec();
+    if (runner.interrupted()) {
+        // Every write in flight is done (finished() waits for them); what is left is an
+        // inference or a model load that LibTorch cannot stop: not waited for.
+        std::fflush(nullptr);
+        std::_Exit(exitCode);
+    }
+    return exitCode;
 }

@@ -1,6 +1,7 @@
 #include "SmokeRun.h"
 #include "Translations.h"
 
+#include "app/TerminationSignals.h"
 #include "engine/Edits.h"
 #include "engine/Engine.h"
 #include "engine/EngineThread.h"
@@ -16,6 +17,8 @@
 #include <QSettings>
 
 #include <cstdio>
+#include <cstdlib>
+#include <memory>
 
 int main(int argc, char *argv[])
 {
@@ -68,7 +71,7 @@ int main(int argc, char *argv[])
                               Qt::QueuedConnection);
 
     QApplication::setWindowIcon(clearcut::ui::appIcon());
-    clearcut::ui::MainWindow window(engine, session);
+    auto window = std::make_unique<clearcut::ui::MainWindow>(engine, session);
 
     std::unique_ptr<clearcut::app::SmokeRun> smokeRun;
     if (parser.isSet(smoke)) {
@@ -90,7 +93,7 @@ int main(int argc, char *argv[])
             }
         }
         const QString output = args.takeLast();
-        smokeRun = std::make_unique<clearcut::app::SmokeRun>(&window, args, output, selected);
+        smokeRun = std::make_unique<clearcut::app::SmokeRun>(window.get(), args, output, selected);
         smokeRun->setEdits(photoEdits);
         smokeRun->setTranslation(translation);
     }
@@ -98,8 +101,24 @@ int main(int argc, char *argv[])
     if (smokeRun)
         smokeRun->start();
     else
-        window.addFiles(parser.positionalArguments());
-    window.loadModel(); // queued behind the library
-    window.show();
-    return app.exec();
+        window->addFiles(parser.positionalArguments());
+    window->loadModel(); // queued behind the library
+    window->show();
+    // The session's end (SIGTERM at logout, Ctrl+C in a terminal): quit without questions, as
+    // the system asks. Saves and batch writes in flight finish (the window and its session wait
+    // for them as they go), so every file is whole or absent; then the process ends without
+    // waiting for an inference or a model load that LibTorch cannot stop.
+    int terminatedBy = 0;
+    clearcut::app::installTerminationHandler(&app, [&terminatedBy](int signal) {
+        terminatedBy = signal;
+        QCoreApplication::quit();
+    });
+    const int exitCode = app.exec();
+    smokeRun.reset();
+    window.reset();
+    if (terminatedBy) {
+        std::fflush(nullptr);
+        std::_Exit(exitCode);
+    }
+    return exitCode;
 }

@@ -3,28 +3,11 @@
 #include "RemoveServer.h"
 #include "ServerOptions.h"
 
+#include "app/TerminationSignals.h"
+
 #include <QCoreApplication>
-#include <QSocketNotifier>
 
-#include <csignal>
 #include <cstdio>
-
-#include <sys/socket.h>
-#include <unistd.h>
-
-namespace {
-
-// SIGTERM and SIGINT reach the event loop through a socket pair: a signal handler may only
-// write(), and the notifier turns the byte into a call on the main thread.
-int signalPipe[2] = {-1, -1};
-
-void onSignal(int)
-{
-    const char byte = 1;
-    [[maybe_unused]] const ssize_t written = ::write(signalPipe[0], &byte, 1);
-}
-
-} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -51,20 +34,7 @@ int main(int argc, char *argv[])
                 unsigned(server.port()));
     std::fflush(stdout);
 
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) == 0) {
-        auto *notifier = new QSocketNotifier(signalPipe[1], QSocketNotifier::Read, &app);
-        QObject::connect(notifier, &QSocketNotifier::activated, &server, [&server] {
-            char byte = 0;
-            [[maybe_unused]] const ssize_t read = ::read(signalPipe[1], &byte, 1);
-            server.drain();
-        });
-        struct sigaction action = {};
-        action.sa_handler = onSignal;
-        sigemptyset(&action.sa_mask);
-        action.sa_flags = SA_RESTART;
-        sigaction(SIGTERM, &action, nullptr);
-        sigaction(SIGINT, &action, nullptr);
-    }
+    clearcut::app::installTerminationHandler(&server, [&server](int) { server.drain(); });
     QObject::connect(&server, &clearcut::server::RemoveServer::finished, &app,
                      &QCoreApplication::exit, Qt::QueuedConnection);
     return app.exec();
