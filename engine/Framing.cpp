@@ -1,5 +1,7 @@
 #include "Framing.h"
 
+#include "CvError.h"
+
 #include <QLocale>
 #include <QRegularExpression>
 
@@ -307,7 +309,7 @@ Framed apply(const cv::Mat &photoBgr, const cv::Mat &mask, const Framing &framin
         // Out of memory for a large canvas, above all: a failed photo, not a crashed batch.
         framed.photo.release();
         framed.mask.release();
-        framed.error = QStringLiteral("cannot frame: %1").arg(QString::fromLocal8Bit(e.what()));
+        framed.error = QStringLiteral("cannot frame: %1").arg(describeException(e));
     }
     return framed;
 }

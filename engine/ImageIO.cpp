@@ -1,5 +1,6 @@
 #include "ImageIO.h"
 
+#include "CvError.h"
 #include "FileRead.h"
 #include "ImageHeader.h"
 #include "PngWriter.h"
@@ -206,7 +207,7 @@ QByteArray encode(const cv::Mat &img, const EncodeOptions &options, QString *err
             return fail(QStringLiteral("the %1 encoder failed").arg(format.toUpper()));
     } catch (const std::exception &e) {
         return fail(QStringLiteral("the %1 encoder failed: %2")
-                        .arg(format.toUpper(), QString::fromLocal8Bit(e.what()).trimmed()));
+                        .arg(format.toUpper(), describeException(e)));
     }
     return QByteArray(reinterpret_cast<const char *>(buffer.data()), qsizetype(buffer.size()));
 }

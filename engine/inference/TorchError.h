@@ -6,6 +6,8 @@
 #include <QString>
 #include <QStringList>
 
+#include "engine/CvError.h"
+
 #include <c10/util/Exception.h>
 
 #include <exception>
@@ -15,6 +17,8 @@ namespace clearcut::inference {
 inline QString torchErrorMessage(const std::exception &e)
 {
     const auto *torchError = dynamic_cast<const c10::Error *>(&e);
+    if (!torchError)
+        return describeException(e); // OpenCV (preprocessing) or an allocation
     const char *text = torchError ? torchError->what_without_backtrace() : e.what();
     const QStringList lines = QString::fromUtf8(text).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     if (lines.isEmpty())

@@ -1,5 +1,6 @@
 // Decoding photos into 8-bit BGR, and writing results so that a failure leaves nothing behind.
 
+#include "engine/CvError.h"
 #include "engine/ImageIO.h"
 
 #include <QDir>
@@ -116,6 +117,7 @@ class TestImageIO : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void openCvErrorsAreWords();
     void decodesFormats_data();
     void decodesFormats();
     void scales16BitSamples_data();
@@ -629,6 +631,25 @@ void TestImageIO::formatHelpers()
     options.format = QStringLiteral("gif");
     QVERIFY(ImageIO::encode(quadrants(), options, &error).isEmpty());
     QCOMPARE(error, QStringLiteral("unsupported output format \"gif\""));
+}
+
+void TestImageIO::openCvErrorsAreWords()
+{
+    // OpenCV's own what() names its build path, a line number and an assertion.
+    QString message;
+    try {
+        cv::Mat empty, out;
+        cv::resize(empty, out, cv::Size(10, 10));
+    } catch (const std::exception &e) {
+        QVERIFY(QString::fromLocal8Bit(e.what()).contains(QLatin1String(".cpp:")));
+        message = describeException(e);
+    }
+    QVERIFY2(message.startsWith(QLatin1String("OpenCV's resize refused the image")),
+             qPrintable(message));
+    QVERIFY2(!message.contains(QLatin1String(".cpp")) && !message.contains(QLatin1String("-215")),
+             qPrintable(message));
+    QCOMPARE(describeException(std::bad_alloc()), QStringLiteral("out of memory"));
+    QCOMPARE(describeException(std::runtime_error(" plain ")), QStringLiteral("plain"));
 }
 
 QTEST_APPLESS_MAIN(TestImageIO)
