@@ -17,7 +17,8 @@ enum class Format
     WebP,
     Tiff,
     Bmp,
-    Other,      // something OpenCV reads that we do not inspect (PNM, EXR, JPEG 2000 ...)
+    Gif,        // decoded by ImageIO through giflib (its first frame): OpenCV 4.6 has no reader
+    Other,      // OpenCV reads it; only its size is read here (PNM, EXR, JPEG 2000 ...)
     Unsupported // recognised, but OpenCV cannot read it
 };
 
@@ -31,12 +32,17 @@ struct Header
     int depthBits = 0; // 0 = unknown
     int channels = 0;  // 0 = unknown
     bool truncated = false;
+    // WebP only: the EXIF chunk's orientation (1-8), which OpenCV's WebP decoder does not apply;
+    // 0 when there is none.
+    int exifOrientation = 0;
+    bool animated = false; // an animated WebP: its first frame is the photo
 };
 
 // Bounds-checked reads from the file's bytes.
 
-// PNG, JPEG, WebP, TIFF and BMP are read in full; GIF, AVIF, HEIC/HEIF and Photoshop files are
-// recognised as unsupported; PNM, EXR, JPEG 2000 and Radiance as Other.
+// PNG, JPEG, WebP, TIFF, BMP and GIF are read in full; AVIF, HEIC/HEIF and Photoshop files are
+// recognised as unsupported; PNM, Sun raster, EXR, JPEG 2000 and Radiance as Other, with their
+// size.
 Header read(const QByteArray &bytes);
 
 } // namespace clearcut::ImageHeader

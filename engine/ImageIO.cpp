@@ -12,8 +12,12 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <gif_lib.h>
+#include <webp/demux.h>
+
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -42,6 +46,141 @@ DecodeResult tooLargeFailure(qint64 width, qint64 height, qint64 maxPixels)
     DecodeResult result = failure(tooLarge(width, height, maxPixels));
     result.tooLarge = true;
     return result;
+}
+
+// What EXIF orientation 2-8 asks of the stored pixels to show them upright.
+cv::Mat upright(const cv::Mat &stored, int orientation)
+{
+    cv::Mat out;
+    switch (orientation) {
+    case 2:
+        cv::flip(stored, out, 1);
+        break;
+    case 3:
+        cv::rotate(stored, out, cv::ROTATE_180);
+        break;
+    case 4:
+        cv::flip(stored, out, 0);
+        break;
+    case 5:
+        cv::transpose(stored, out);
+        break;
+    case 6:
+        cv::rotate(stored, out, cv::ROTATE_90_CLOCKWISE);
+        break;
+    case 7:
+        cv::transpose(stored, out);
+        cv::flip(out, out, -1);
+        break;
+    case 8:
+        cv::rotate(stored, out, cv::ROTATE_90_COUNTERCLOCKWISE);
+        break;
+    default:
+        out = stored;
+    }
+    return out;
+}
+
+// A GIF's first frame drawn on its logical screen (transparent pixels white), through giflib
+// record by record, so an animation's later frames are never read; empty when it cannot be read.
+cv::Mat firstGifFrame(const QByteArray &bytes, qint64 maxPixels)
+{
+    struct Source
+    {
+        const QByteArray &bytes;
+        qsizetype at = 0;
+    } source{bytes};
+    const InputFunc read = [](GifFileType *gif, GifByteType *buffer, int n) {
+        auto *s = static_cast<Source *>(gif->UserData);
+        const int count = int(std::min<qsizetype>(n, s->bytes.size() - s->at));
+        std::memcpy(buffer, s->bytes.constData() + s->at, size_t(std::max(count, 0)));
+        s->at += std::max(count, 0);
+        return std::max(count, 0);
+    };
+    int error = 0;
+    GifFileType *gif = DGifOpen(&source, read, &error);
+    if (!gif)
+        return {};
+    struct Closer
+    {
+        GifFileType *gif;
+        ~Closer() { DGifCloseFile(gif, nullptr); }
+    } closer{gif};
+    if (gif->SWidth <= 0 || gif->SHeight <= 0 || qint64(gif->SWidth) > maxPixels / gif->SHeight)
+        return {};
+    cv::Mat canvas(gif->SHeight, gif->SWidth, CV_8UC3, cv::Scalar(255, 255, 255));
+    int transparent = -1;
+    for (GifRecordType type; DGifGetRecordType(gif, &type) == GIF_OK;) {
+        if (type == TERMINATE_RECORD_TYPE)
+            break;
+        if (type == EXTENSION_RECORD_TYPE) {
+            int code = 0;
+            GifByteType *data = nullptr;
+            if (DGifGetExtension(gif, &code, &data) != GIF_OK)
+                return {};
+            if (code == GRAPHICS_EXT_FUNC_CODE && data && data[0] >= 4 && (data[1] & 1))
+                transparent = data[4];
+            while (data && DGifGetExtensionNext(gif, &data) == GIF_OK) {
+            }
+            continue;
+        }
+        if (type != IMAGE_DESC_RECORD_TYPE || DGifGetImageDesc(gif) != GIF_OK)
+            return {};
+        const GifImageDesc &frame = gif->Image;
+        const ColorMapObject *colours = frame.ColorMap ? frame.ColorMap : gif->SColorMap;
+        if (!colours || frame.Width <= 0 || frame.Height <= 0 ||
+            qint64(frame.Width) > maxPixels / frame.Height)
+            return {};
+        std::vector<GifPixelType> line(size_t(frame.Width));
+        // Interlaced frames come in four passes of rows.
+        const int starts[] = {0, 4, 2, 1}, steps[] = {8, 8, 4, 2};
+        const int passes = frame.Interlace ? 4 : 1;
+        for (int pass = 0; pass < passes; ++pass) {
+            for (int y = frame.Interlace ? starts[pass] : 0; y < frame.Height;
+                 y += frame.Interlace ? steps[pass] : 1) {
+                if (DGifGetLine(gif, line.data(), frame.Width) != GIF_OK)
+                    return {};
+                const int row = frame.Top + y;
+                if (row < 0 || row >= canvas.rows)
+                    continue;
+                auto *out = canvas.ptr<cv::Vec3b>(row);
+                for (int x = 0; x < frame.Width; ++x) {
+                    const int column = frame.Left + x;
+                    const int index = line[size_t(x)];
+                    if (column < 0 || column >= canvas.cols || index == transparent ||
+                        index >= colours->ColorCount)
+                        continue;
+                    const GifColorType &c = colours->Colors[index];
+                    out[column] = cv::Vec3b(c.Blue, c.Green, c.Red);
+                }
+            }
+        }
+        return canvas; // the first frame only
+    }
+    return {};
+}
+
+// An animated WebP's first frame as BGRA (libwebpdemux); empty when it cannot be read.
+cv::Mat firstWebPFrame(const QByteArray &bytes)
+{
+    WebPData data{reinterpret_cast<const uint8_t *>(bytes.constData()), size_t(bytes.size())};
+    WebPAnimDecoderOptions options;
+    if (!WebPAnimDecoderOptionsInit(&options))
+        return {};
+    options.color_mode = MODE_BGRA;
+    options.use_threads = 0;
+    WebPAnimDecoder *decoder = WebPAnimDecoderNew(&data, &options);
+    if (!decoder)
+        return {};
+    WebPAnimInfo info;
+    uint8_t *pixels = nullptr;
+    int timestamp = 0;
+    cv::Mat frame;
+    if (WebPAnimDecoderGetInfo(decoder, &info) &&
+        WebPAnimDecoderGetNext(decoder, &pixels, &timestamp))
+        frame = cv::Mat(int(info.canvas_height), int(info.canvas_width), CV_8UC4, pixels).clone();
+    WebPAnimDecoderDelete(decoder);
+    return frame;
 }
 
 QString normalisedFormat(const QString &format)
@@ -85,9 +224,15 @@ DecodeResult decodeBytes(const QByteArray &bytes, qint64 maxPixels)
     const ImageHeader::Header header = ImageHeader::read(bytes);
     if (header.format == ImageHeader::Format::Unsupported)
         return failure(QStringLiteral("not a supported image (%1)").arg(header.name));
-    // Refuse before decoding: a small file can declare a huge canvas.
-    if (header.width > 0 && header.height > 0 && header.width * header.height > maxPixels)
+    // Refuse before decoding: a small file can declare a huge canvas. (Divided, not multiplied:
+    // two 32-bit sides multiply past 64 bits.)
+    if (header.width > 0 && header.height > 0 && header.width > maxPixels / header.height)
         return tooLargeFailure(header.width, header.height, maxPixels);
+    // A format whose size we could not read is never handed to a decoder that would allocate
+    // whatever its header claims.
+    if (header.format == ImageHeader::Format::Other && (header.width <= 0 || header.height <= 0))
+        return failure(
+            QStringLiteral("not a supported image (%1 with an unreadable size)").arg(header.name));
     if (header.truncated)
         return failure(
             QStringLiteral("truncated or corrupt %1 data (the file ends early)").arg(header.name));
@@ -97,7 +242,17 @@ DecodeResult decodeBytes(const QByteArray &bytes, qint64 maxPixels)
     cv::Mat decoded;
     try {
         const cv::Mat raw(1, int(bytes.size()), CV_8UC1, const_cast<char *>(bytes.constData()));
-        decoded = cv::imdecode(raw, cv::IMREAD_ANYCOLOR | cv::IMREAD_ANYDEPTH);
+        if (header.format == ImageHeader::Format::Gif) {
+            decoded = firstGifFrame(bytes, maxPixels);
+        } else if (header.animated) {
+            decoded = firstWebPFrame(bytes);
+        } else {
+            // An orientation OpenCV does not apply is applied below, the same for any OpenCV.
+            const int ignore = header.exifOrientation > 0 ? cv::IMREAD_IGNORE_ORIENTATION : 0;
+            decoded = cv::imdecode(raw, cv::IMREAD_ANYCOLOR | cv::IMREAD_ANYDEPTH | ignore);
+        }
+        if (header.exifOrientation > 1 && !decoded.empty())
+            decoded = upright(decoded, header.exifOrientation);
     } catch (const std::exception &) {
         decoded.release(); // OpenCV throws for some malformed headers; same answer as empty
     }

@@ -172,9 +172,11 @@ std::optional<ModelSpec> ModelSpec::fromJson(const QByteArray &json, QString *er
         spec.scale = fields.number(scale, QStringLiteral("scale"), 1e-9, 1e9);
     fields.triple(o, QStringLiteral("mean"), spec.mean, -1e9, 1e9);
     fields.triple(o, QStringLiteral("std"), spec.std, -1e9, 1e9);
+    // Divided by: a tiny one makes the network's input infinite (fuzz_sidecar found 1e-308).
     if (!fields.failed() &&
-        std::any_of(spec.std.begin(), spec.std.end(), [](double v) { return v == 0.0; }))
-        fields.fail(QStringLiteral("std"), QStringLiteral("must not contain 0"));
+        std::any_of(spec.std.begin(), spec.std.end(), [](double v) { return std::abs(v) < 1e-6; }))
+        fields.fail(QStringLiteral("std"),
+                    QStringLiteral("must not contain 0 or values smaller than 1e-6"));
     const QString output =
         fields.string(o, QString(), QStringLiteral("output"), QStringLiteral("probability"));
     spec.minmax = fields.boolean(o, QString(), QStringLiteral("minmax"), false);

@@ -74,10 +74,10 @@ bool naturalLess(const QString &a, const QString &b)
 
 const QStringList &PhotoFinder::supportedSuffixes()
 {
-    static const QStringList suffixes{QStringLiteral("jpg"),  QStringLiteral("jpeg"),
-                                      QStringLiteral("jfif"), QStringLiteral("png"),
-                                      QStringLiteral("webp"), QStringLiteral("bmp"),
-                                      QStringLiteral("tif"),  QStringLiteral("tiff")};
+    static const QStringList suffixes{
+        QStringLiteral("jpg"), QStringLiteral("jpeg"), QStringLiteral("jfif"),
+        QStringLiteral("png"), QStringLiteral("webp"), QStringLiteral("bmp"),
+        QStringLiteral("tif"), QStringLiteral("tiff"), QStringLiteral("gif")};
     return suffixes;
 }
 

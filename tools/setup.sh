@@ -29,6 +29,7 @@ packages=(
     qt6-httpserver-dev qt6-websockets-dev  # clearcut-server (app/server)
     qt6-tools-dev qt6-l10n-tools help2man   # translations (lupdate/lrelease), man pages
     libtorch-dev libopencv-dev zlib1g-dev libdeflate-dev
+    libwebp-dev libgif-dev       # the first frame of animated WebP and of GIF (OpenCV 4.6 reads neither)
     libtcmalloc-minimal4         # keeps LibTorch's freed activations for reuse: 1024 inference 2.3 s -> 1.7 s
     libopenblas0-openmp          # BLAS at ~60 GFLOP/s instead of the reference BLAS's 3.7
     python3-torch python3-onnx python3-numpy python3-pil  # model conversion and parity checks

@@ -86,6 +86,8 @@ void TestModelSpec::rejectsBadSidecars_data()
                                << QStringLiteral("\"mean[0]\" must be a number");
     QTest::newRow("mean of strings")
         << QByteArray(R"({"mean":["a",0,0]})") << QStringLiteral("\"mean[0]\"");
+    QTest::newRow("tiny std") << QByteArray(R"({"std":[1,1e-308,1]})")
+                              << QStringLiteral("\"std\" must not contain 0 or values smaller");
     QTest::newRow("std not an array")
         << QByteArray(R"({"std":255})") << QStringLiteral("\"std\" must be an array of 3 numbers");
     QTest::newRow("name not a string")
