@@ -105,8 +105,9 @@ void readRadiance(const Bytes &b, Header &h)
         return;
     const qint64 first = words[1].toLongLong(), second = words[3].toLongLong();
     const bool yFirst = words[0].endsWith('Y');
-    h.width = yFirst ? second : first;
-    h.height = yFirst ? first : second;
+    // A negative or absurd number is an unreadable size (0), never a negative one.
+    h.width = std::max<qint64>(0, yFirst ? second : first);
+    h.height = std::max<qint64>(0, yFirst ? first : second);
 }
 
 // OpenEXR: after the magic and version, attributes (name\0 type\0 size value) up to an empty
@@ -145,8 +146,8 @@ void readExr(const Bytes &b, Header &h)
 void readJpeg2000(const Bytes &b, Header &h)
 {
     if (b.startsWith(0, "\xFF\x4F\xFF\x51")) {
-        h.width = qint64(b.be32(8)) - b.be32(16);
-        h.height = qint64(b.be32(12)) - b.be32(20);
+        h.width = std::max<qint64>(0, qint64(b.be32(8)) - b.be32(16));
+        h.height = std::max<qint64>(0, qint64(b.be32(12)) - b.be32(20));
         return;
     }
     const QByteArray text = QByteArray::fromRawData(reinterpret_cast<const char *>(b.data()),
