@@ -4,6 +4,8 @@
 #include "engine/MaskRefiner.h"
 #include "engine/OutputType.h"
 
+#include <QRegularExpression>
+
 namespace clearcut::server {
 
 std::optional<RemoveParams> parseRemoveQuery(const QUrlQuery &query, QString *error)
@@ -157,7 +159,12 @@ QByteArray photoBytes(const QByteArray &contentType, const QByteArray &body, QSt
         const qsizetype next = body.indexOf("\r\n" + delimiter, headersEnd + 4);
         if (next < 0)
             break;
-        if (headers.contains("name=\"image\""))
+        // The field's own name, not filename="image" in another field (found by reading it
+        // while fuzzing).
+        static const QRegularExpression imageField(
+            QStringLiteral(R"((?:^|[;\s])name\s*=\s*"image"(?:[;\s]|$))"),
+            QRegularExpression::CaseInsensitiveOption);
+        if (imageField.match(QString::fromLatin1(headers)).hasMatch())
             return body.mid(headersEnd + 4, next - (headersEnd + 4));
         at = next + 2;
     }

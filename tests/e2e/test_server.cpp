@@ -259,8 +259,14 @@ void TestServer::endpointsAndTheSameBytesAsTheCommandLine()
         QCOMPARE(raw.contentType, c.contentType);
         QVERIFY2(raw.body == expected, qPrintable(c.output));
     }
-    // A multipart form's "image" field is the photo too.
+    // A multipart form's "image" field is the photo too; a field before it whose file name is
+    // "image" is not.
     QHttpMultiPart form(QHttpMultiPart::FormDataType);
+    QHttpPart decoy;
+    decoy.setHeader(QNetworkRequest::ContentDispositionHeader,
+                    QStringLiteral("form-data; name=\"note\"; filename=\"image\""));
+    decoy.setBody("not a photo");
+    form.append(decoy);
     QHttpPart part;
     part.setHeader(QNetworkRequest::ContentDispositionHeader,
                    QStringLiteral("form-data; name=\"image\"; filename=\"apple.jpg\""));
