@@ -6,6 +6,7 @@
 // upright output, nothing else is written and no input changes.
 
 #include "RealModel.h"
+#include "ServerProcess.h"
 
 #include "../corpus/Corpus.h"
 #include "engine/ImageIO.h"
@@ -30,6 +31,7 @@
 #include <optional>
 
 using namespace clearcut;
+using namespace clearcut::test;
 using test::corpus::Entry;
 
 namespace {
@@ -111,74 +113,6 @@ QString failures(const QStringList &problems)
 }
 
 // One clearcut-server process on a free port (as in test_server.cpp).
-class Server
-{
-public:
-    Server()
-    {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.remove(QStringLiteral("CLEARCUT_TOKEN"));
-        process.setProcessEnvironment(env);
-        process.start(QStringLiteral(CLEARCUT_SERVER),
-                      {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
-        // "listening on 127.0.0.1:PORT", the first line.
-        if (process.waitForStarted(10000) && process.waitForReadyRead(10000)) {
-            const QString line = QString::fromLatin1(process.readLine()).trimmed();
-            const auto match = QRegularExpression(QStringLiteral(":(\\d+)$")).match(line);
-            if (match.hasMatch())
-                port = match.captured(1).toInt();
-        }
-    }
-    ~Server()
-    {
-        if (process.state() != QProcess::NotRunning) {
-            process.kill();
-            process.waitForFinished(5000);
-        }
-    }
-    QUrl url(const QString &path, const QUrlQuery &query = {}) const
-    {
-        QUrl u(QStringLiteral("http://127.0.0.1:%1%2").arg(port).arg(path));
-        u.setQuery(query);
-        return u;
-    }
-
-    QProcess process;
-    int port = 0;
-};
-
-struct Reply
-{
-    int status = 0; // -1: no HTTP answer
-    QByteArray body;
-    QByteArray contentType;
-    QString error() const
-    {
-        return QJsonDocument::fromJson(body).object().value(QLatin1String("error")).toString();
-    }
-};
-
-Reply call(QNetworkAccessManager &net, const QUrl &url, const QByteArray &method,
-           const QByteArray &body = {})
-{
-    QNetworkRequest request(url);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, "application/octet-stream");
-    request.setTransferTimeout(120000);
-    QNetworkReply *reply = net.sendCustomRequest(request, method, body);
-    auto result = std::make_shared<Reply>();
-    QObject::connect(reply, &QNetworkReply::finished, reply, [reply, result] {
-        result->status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        result->body = reply->readAll();
-        result->contentType = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
-        if (result->status == 0)
-            result->status = -1;
-        reply->deleteLater();
-    });
-    if (!QTest::qWaitFor([&] { return result->status != 0; }, 130000))
-        return Reply{-2, "no answer in 130 s", {}};
-    return *result;
-}
-
 } // namespace
 
 class TestCorpus : public QObject

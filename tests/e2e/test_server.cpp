@@ -3,6 +3,7 @@
 // photos, tokens, the SIGTERM drain, and the same bytes as clearcut-cli.
 
 #include "RealModel.h"
+#include "ServerProcess.h"
 
 #include "engine/ImageIO.h"
 
@@ -27,6 +28,7 @@
 #include <memory>
 
 using namespace clearcut;
+using namespace clearcut::test;
 
 namespace {
 
@@ -36,105 +38,6 @@ QByteArray readAll(const QString &path)
 {
     QFile file(path);
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-// One server process, on a free port.
-class Server
-{
-public:
-    explicit Server(const QStringList &arguments = {}, const QByteArray &token = {})
-    {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.remove(QStringLiteral("CLEARCUT_TOKEN"));
-        if (!token.isEmpty())
-            env.insert(QStringLiteral("CLEARCUT_TOKEN"), QString::fromLatin1(token));
-        process.setProcessEnvironment(env);
-        process.setProcessChannelMode(QProcess::SeparateChannels);
-        process.start(QStringLiteral(CLEARCUT_SERVER),
-                      QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")} +
-                          arguments);
-        // "listening on 127.0.0.1:PORT", the first line.
-        if (process.waitForStarted(10000) && process.waitForReadyRead(10000)) {
-            const QString line = QString::fromLatin1(process.readLine()).trimmed();
-            const auto match = QRegularExpression(QStringLiteral(":(\\d+)$")).match(line);
-            if (match.hasMatch())
-                port = match.captured(1).toInt();
-        }
-    }
-    ~Server()
-    {
-        if (process.state() != QProcess::NotRunning) {
-            process.kill();
-            process.waitForFinished(5000);
-        }
-    }
-    QUrl url(const QString &path, const QUrlQuery &query = {}) const
-    {
-        QUrl u(QStringLiteral("http://127.0.0.1:%1%2").arg(port).arg(path));
-        u.setQuery(query);
-        return u;
-    }
-    bool waitReady(QNetworkAccessManager &net);
-
-    QProcess process;
-    int port = 0;
-};
-
-struct Reply
-{
-    int status = 0;
-    QByteArray body;
-    QByteArray contentType;
-    QByteArray retryAfter;
-    qint64 answeredNs = 0; // on the test's clock
-    QString error() const
-    {
-        return QJsonDocument::fromJson(body).object().value("error").toString();
-    }
-};
-
-QElapsedTimer testClock;
-
-// Sends, and returns a handle whose reply fills in when it comes.
-std::shared_ptr<Reply> send(QNetworkAccessManager &net, const QUrl &url, const QByteArray &method,
-                            const QByteArray &body = {}, const QByteArray &token = {})
-{
-    QNetworkRequest request(url);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, "application/octet-stream");
-    if (!token.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + token);
-    QNetworkReply *reply = net.sendCustomRequest(request, method, body);
-    auto result = std::make_shared<Reply>();
-    QObject::connect(reply, &QNetworkReply::finished, reply, [reply, result] {
-        result->status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        result->body = reply->readAll();
-        result->contentType = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
-        result->retryAfter = reply->rawHeader("Retry-After");
-        result->answeredNs = testClock.nsecsElapsed();
-        if (result->status == 0)
-            result->status = -1; // no HTTP answer at all
-        reply->deleteLater();
-    });
-    return result;
-}
-
-bool waitFor(const std::function<bool()> &done, int ms)
-{
-    return QTest::qWaitFor(done, ms);
-}
-
-Reply call(QNetworkAccessManager &net, const QUrl &url, const QByteArray &method,
-           const QByteArray &body = {}, const QByteArray &token = {})
-{
-    const auto reply = send(net, url, method, body, token);
-    waitFor([&] { return reply->status != 0; }, 60000);
-    return *reply;
-}
-
-bool Server::waitReady(QNetworkAccessManager &net)
-{
-    return waitFor([&] { return call(net, url(QStringLiteral("/readyz")), "GET").status == 200; },
-                   60000);
 }
 
 struct Run

@@ -5,6 +5,7 @@
 
 #include "../corpus/Corpus.h"
 #include "../engine/SyntheticModels.h"
+#include "WindowTesting.h"
 
 #include "engine/BatchExporter.h"
 #include "engine/Engine.h"
@@ -28,38 +29,13 @@
 #include <QTest>
 
 using namespace clearcut;
+using namespace clearcut::test;
 using test::corpus::Entry;
 using ui::PhotoSession;
 
 namespace {
 
 // As a file manager drops: enter, then drop, both accepted.
-void drop(QWidget *target, const QStringList &files)
-{
-    QList<QUrl> urls;
-    for (const QString &f : files)
-        urls << QUrl::fromLocalFile(f);
-    QMimeData mime;
-    mime.setUrls(urls);
-    const QPoint pos = target->rect().center();
-    QDragEnterEvent enter(pos, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(target, &enter);
-    QVERIFY(enter.isAccepted());
-    QDropEvent dropEvent(QPointF(pos), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(target, &dropEvent);
-    QVERIFY(dropEvent.isAccepted());
-}
-
-bool allSettled(const PhotoSession *session)
-{
-    for (const quint64 id : session->ids()) {
-        const auto state = session->photo(id)->state;
-        if (state != PhotoSession::State::Done && state != PhotoSession::State::Failed)
-            return false;
-    }
-    return !session->ids().isEmpty();
-}
-
 // The line of a report that starts with the path and ": ", or empty.
 QString lineAbout(const QString &text, const QString &path)
 {

@@ -2,6 +2,7 @@
 // model is ready, instant re-compositing, load failure and Retry.
 
 #include "../engine/SyntheticModels.h"
+#include "WindowTesting.h"
 
 #include "engine/BatchExporter.h"
 #include "engine/Edits.h"
@@ -51,6 +52,7 @@
 #include <pthread.h>
 
 using namespace clearcut;
+using namespace clearcut::test;
 using ui::PhotoSession;
 
 // Every thread this process starts, counted: Qt's and ours go through this definition.
@@ -76,32 +78,6 @@ QString writePhoto(const QString &dir, const QString &name, int width = 320, int
     photo(cv::Rect(0, 0, width / 2, height)).setTo(cv::Scalar(0, 0, 255));
     const QString path = dir + QLatin1Char('/') + name;
     return ImageIO::writeImageAtomic(path, photo).isEmpty() ? path : QString();
-}
-
-void drop(QWidget *target, const QStringList &files)
-{
-    QList<QUrl> urls;
-    for (const QString &f : files)
-        urls << QUrl::fromLocalFile(f);
-    QMimeData mime;
-    mime.setUrls(urls);
-    const QPoint pos = target->rect().center();
-    QDragEnterEvent enter(pos, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(target, &enter);
-    QVERIFY(enter.isAccepted());
-    QDropEvent dropEvent(QPointF(pos), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(target, &dropEvent);
-    QVERIFY(dropEvent.isAccepted());
-}
-
-bool allSettled(const PhotoSession *session)
-{
-    for (const quint64 id : session->ids()) {
-        const auto state = session->photo(id)->state;
-        if (state != PhotoSession::State::Done && state != PhotoSession::State::Failed)
-            return false;
-    }
-    return !session->ids().isEmpty();
 }
 
 // A shown window on a real engine thread, its model loading.
