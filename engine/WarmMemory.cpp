@@ -49,9 +49,7 @@ WarmMemory::WarmMemory(char *base, size_t size, size_t mapped, char *mapping)
 
 WarmMemory::~WarmMemory()
 {
-    m_stop.store(true);
-    if (m_toucher.joinable())
-        m_toucher.join();
+    stopTouching();
     munmap(m_mapping, m_mapped);
 }
 
@@ -77,6 +75,13 @@ void WarmMemory::touch()
 
 void WarmMemory::waitUntilWarm()
 {
+    if (m_toucher.joinable())
+        m_toucher.join();
+}
+
+void WarmMemory::stopTouching()
+{
+    m_stop.store(true);
     if (m_toucher.joinable())
         m_toucher.join();
 }

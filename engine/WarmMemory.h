@@ -51,6 +51,9 @@ public:
     size_t peakUsedBytes() const;
     // Waits until the whole region is touched (tests and benchmarks).
     void waitUntilWarm();
+    // Stops the touching thread where it is and waits for it; the memory stays usable (what is
+    // not warm yet is then never handed out). For exit: no thread of ours outlives main().
+    void stopTouching();
 
 private:
     WarmMemory(char *base, size_t size, size_t mapped, char *mapping);

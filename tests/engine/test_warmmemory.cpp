@@ -39,6 +39,7 @@ private Q_SLOTS:
     void releasedNeighboursMerge();
     void aBlockGoesToTheHoleThatFitsItBest();
     void threadsAllocatingAtOnceNeverShareBytes();
+    void stoppingTheToucherKeepsWhatIsWarm();
 };
 
 void TestWarmMemory::blocksAreAlignedWritableAndDisjoint()
@@ -171,6 +172,26 @@ void TestWarmMemory::threadsAllocatingAtOnceNeverShareBytes()
     QVERIFY(served.load() > 1000);
     QCOMPARE(memory->usedBytes(), size_t(0));
     QCOMPARE(memory->allocate(memory->size()) != nullptr, true); // all merged back into one
+}
+
+void TestWarmMemory::stoppingTheToucherKeepsWhatIsWarm()
+{
+    // Stopped at once: a large region is not warm yet, and what is not warm is never handed out.
+    const auto memory = WarmMemory::start(1024 * kMb);
+    QVERIFY(memory);
+    memory->stopTouching();
+    const size_t warmBytes = memory->warmBytes();
+    QVERIFY(warmBytes < memory->size());
+    memory->stopTouching(); // twice is harmless
+    QCOMPARE(memory->warmBytes(), warmBytes);
+    QVERIFY(!memory->allocate(warmBytes + kPage));
+    if (warmBytes >= kPage) {
+        auto *block = static_cast<char *>(memory->allocate(kPage));
+        QVERIFY(block);
+        std::memset(block, 1, kPage);
+        QVERIFY(memory->release(block));
+    }
+    memory->waitUntilWarm(); // returns: nothing left to wait for
 }
 
 QTEST_GUILESS_MAIN(TestWarmMemory)
