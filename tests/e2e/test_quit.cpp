@@ -39,6 +39,23 @@ enum class Moment
     WindowLater, // the window, a few seconds in (loaded, working through its photos)
 };
 
+// True once the process catches SIGTERM, as /proc says: its handler is installed (a signal sent
+// before that ends it the default way, which is not what these tests are about).
+bool catchesSigterm(qint64 pid)
+{
+    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!status.open(QIODevice::ReadOnly))
+        return false;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("SigCgt:")) {
+            bool ok = false;
+            const quint64 caught = line.mid(7).trimmed().toULongLong(&ok, 16);
+            return ok && (caught & (quint64(1) << (SIGTERM - 1)));
+        }
+    }
+    return false;
+}
+
 } // namespace
 
 Q_DECLARE_METATYPE(Moment)
@@ -127,7 +144,10 @@ void TestQuit::cliStopsCleanly()
     };
     switch (moment) {
     case Moment::Loading:
-        QTest::qWait(500); // past main()'s set-up, into LibTorch's loading
+        // Past main()'s set-up (the handler is its last step before the event loop), into
+        // LibTorch's loading.
+        QTRY_VERIFY_WITH_TIMEOUT(catchesSigterm(process.processId()), 60000);
+        QTest::qWait(300);
         QVERIFY2(!err.contains("model ready"), err.constData());
         break;
     case Moment::Inferring:
@@ -177,7 +197,8 @@ void TestQuit::windowQuitsCleanly()
     process.setProcessEnvironment(environment);
     process.start(QStringLiteral(CLEARCUT_GUI), photos);
     QVERIFY(process.waitForStarted());
-    QTest::qWait(moment == Moment::Loading ? 700 : 4000);
+    QTRY_VERIFY_WITH_TIMEOUT(catchesSigterm(process.processId()), 60000);
+    QTest::qWait(moment == Moment::Loading ? 200 : 3500);
     QVERIFY(process.state() == QProcess::Running);
     ::kill(pid_t(process.processId()), SIGTERM);
     QElapsedTimer stopping;

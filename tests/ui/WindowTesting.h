@@ -14,10 +14,10 @@
 
 namespace clearcut::test {
 
-// What the window's responsiveness limits (longest UI stall, time to clear) are multiplied by in a
-// sanitizer build (cmake/Sanitizers.cmake): the instrumented code runs 2-10x slower, and those
-// limits are there to catch work that grows with the photo count on the UI thread, not the
-// sanitizer's cost. Everything else is checked as in a plain build.
+// What the window's responsiveness limits (longest UI stall, clearing, re-compositing) are
+// multiplied by in a sanitizer build (cmake/Sanitizers.cmake): the instrumented code runs 2-10x
+// slower, and those limits are there to catch work on the UI thread that grows with the photo
+// count or size, not the sanitizer's cost. Everything else is checked as in a plain build.
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__) // GCC
 constexpr double kTimeLimitScale = 4.0;
 #elif defined(__has_feature)
