@@ -182,6 +182,46 @@ std::optional<ModelSpec> ModelSpec::fromJson(const QByteArray &json, QString *er
     spec.minmax = fields.boolean(o, QString(), QStringLiteral("minmax"), false);
     if (fields.failed())
         return std::nullopt;
+    const QString precision =
+        fields.string(o, QString(), QStringLiteral("precision"), QStringLiteral("float32"));
+    if (precision == QLatin1String("int8")) {
+        spec.int8 = true;
+    } else if (precision != QLatin1String("float32")) {
+        *error = QStringLiteral("unknown precision \"%1\" (float32 or int8)").arg(precision);
+        return std::nullopt;
+    }
+    const QJsonObject quantization = fields.object(o, QStringLiteral("quantization"));
+    const QJsonObject accuracy = fields.object(quantization, QStringLiteral("accuracy"));
+    // A photo's name is only shown; the count is bounded like everything else read from here.
+    constexpr int kMaxAccuracyPhotos = 1000;
+    if (accuracy.size() > kMaxAccuracyPhotos)
+        fields.fail(QStringLiteral("quantization.accuracy"),
+                    QStringLiteral("must have at most %1 photos").arg(kMaxAccuracyPhotos));
+    for (auto it = accuracy.begin(); it != accuracy.end() && !fields.failed(); ++it) {
+        const QString at = QStringLiteral("quantization.accuracy.%1.").arg(it.key().left(40));
+        if (!it.value().isObject()) {
+            fields.fail(at.chopped(1), QStringLiteral("must be an object"));
+            break;
+        }
+        const QJsonObject photo = it.value().toObject();
+        ModelSpec::Accuracy a;
+        a.photo = it.key();
+        a.meanAbs = fields.number(photo.value(QStringLiteral("mean_abs")),
+                                  at + QStringLiteral("mean_abs"), 0, 255);
+        a.iou = fields.number(photo.value(QStringLiteral("iou")), at + QStringLiteral("iou"), 0, 1);
+        spec.accuracy << a;
+    }
+    const QJsonValue floatBlocks = quantization.value(QStringLiteral("float_blocks"));
+    if (!floatBlocks.isUndefined()) {
+        const QJsonArray blocks = floatBlocks.toArray();
+        if (!floatBlocks.isArray() || blocks.size() > 1000)
+            fields.fail(QStringLiteral("quantization.float_blocks"),
+                        QStringLiteral("must be an array of at most 1000 names"));
+        for (const QJsonValue &block : blocks)
+            spec.floatBlocks << block.toString();
+    }
+    if (fields.failed())
+        return std::nullopt;
     if (output == QLatin1String("probability")) {
         spec.output = Output::Probability;
     } else if (output == QLatin1String("logits")) {
@@ -191,6 +231,31 @@ std::optional<ModelSpec> ModelSpec::fromJson(const QByteArray &json, QString *er
         return std::nullopt;
     }
     return spec;
+}
+
+QString int8ParityProblem(const ModelSpec &spec)
+{
+    if (!spec.int8)
+        return QStringLiteral("not an int8 model");
+    if (spec.accuracy.isEmpty())
+        return QStringLiteral("its sidecar records no accuracy against float32");
+    for (const ModelSpec::Accuracy &a : spec.accuracy) {
+        if (a.meanAbs > kInt8MeanAbsBound || a.iou < kInt8IouBound)
+            return QStringLiteral("on %1 its mask differs from float32's by %2 of 255 on "
+                                  "average, IoU %3 (bounds: at most %4, at least %5)")
+                .arg(a.photo)
+                .arg(a.meanAbs, 0, 'f', 2)
+                .arg(a.iou, 0, 'f', 4)
+                .arg(kInt8MeanAbsBound)
+                .arg(kInt8IouBound);
+    }
+    return QString();
+}
+
+QString int8VariantPath(const QString &modelPath)
+{
+    const QFileInfo info(modelPath);
+    return info.dir().filePath(info.completeBaseName() + QStringLiteral("-int8.pt"));
 }
 
 ModelSpec ModelSpec::inspyrenet(int size)

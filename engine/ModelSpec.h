@@ -5,6 +5,7 @@
 
 #include "Types.h"
 
+#include <QList>
 #include <QString>
 #include <QStringList>
 
@@ -46,6 +47,20 @@ struct ModelSpec
     bool minmax = false;
     bool dynamicSizes = true; // false for traced models that only run at their own size
 
+    // A quantised network (tools/quantize_isnet.py), run on LibTorch's onednn quantized engine;
+    // false for a float one. Sidecar: "precision": "int8" (or "float32", the default).
+    bool int8 = false;
+    // What the sidecar's "quantization" record says was measured against the float32 network,
+    // on photos the network was not calibrated on ("accuracy": {photo: {"mean_abs", "iou"}}).
+    struct Accuracy
+    {
+        QString photo;
+        double meanAbs = 0; // mean absolute mask difference, 0..255
+        double iou = 0;     // intersection over union of mask > 127
+    };
+    QList<Accuracy> accuracy;
+    QStringList floatBlocks; // the blocks kept in float ("float_blocks"), for the record
+
     static std::optional<ModelSpec> fromJson(const QByteArray &json, QString *error);
     static ModelSpec inspyrenet(int size);
 
@@ -56,6 +71,20 @@ struct ModelSpec
     // The network input size for a photo of `photo` pixels.
     cv::Size inputSizeFor(const cv::Size &photo, const SegmentOptions &options) const;
 };
+
+// The parity bounds an int8 network must meet, on every photo measured, for the Auto precision
+// to run it instead of a float one: mean absolute mask difference against float32 at most
+// kInt8MeanAbsBound (of 255) and IoU of mask > 127 at least kInt8IouBound.
+constexpr double kInt8MeanAbsBound = 2.0;
+constexpr double kInt8IouBound = 0.98;
+
+// Why Auto must not run this int8 network (no accuracy measured, or a photo outside the
+// bounds, named with its numbers); empty when it may.
+QString int8ParityProblem(const ModelSpec &spec);
+
+// Where the int8 variant of a float model is looked for: <stem>-int8.pt beside it
+// (tools/fetch_model.sh writes isnet-int8.pt beside isnet.pt).
+QString int8VariantPath(const QString &modelPath);
 
 // Where the default model (isnet.pt) is looked for, in order: the folder CLEARCUT_MODEL_DIR
 // names (then nowhere else); the user's model folder, where setup puts it

@@ -50,9 +50,14 @@ enum class Optimization
 // The arithmetic convolutions and matrix multiplies run in.
 enum class Precision
 {
-    Auto,    // bfloat16 on CPUs that compute it natively (AVX512-BF16, AMX), else float32
-    Float32, // exactly the converted network
-    BFloat16 // the whole network in bfloat16, channels-last (oneDNN's native layout for it)
+    Auto,     // int8 where its variant is within the parity bounds, else bfloat16 on CPUs that
+              // compute it natively (AVX512-BF16, AMX), else float32
+    Float32,  // exactly the converted network
+    BFloat16, // the whole network in bfloat16, channels-last (oneDNN's native layout for it)
+    Int8      // the quantised variant (<stem>-int8.pt beside the model, tools/quantize_isnet.py)
+              // on LibTorch's onednn engine; where there is none, the float model as Auto runs
+              // it. Auto picks int8 too, when the variant's recorded accuracy is within the
+              // parity bounds (ModelSpec: int8ParityProblem).
 };
 
 // How a model is loaded and run.
@@ -106,10 +111,11 @@ struct ModelInfo
 {
     QString name;
     QString path;
-    QString device;       // "cpu", "cuda:0"
-    QString blas;         // the BLAS library matrix multiplies go through
-    QString optimization; // what the optimise stage kept
-    QString precision;    // "float32", or "bfloat16" (autocast)
+    QString device;        // "cpu", "cuda:0"
+    QString blas;          // the BLAS library matrix multiplies go through
+    QString optimization;  // what the optimise stage kept
+    QString precision;     // what runs: "float32", "bfloat16" or "int8"
+    QString precisionNote; // why int8, asked for, does not run (empty otherwise)
     QString torchVersion;
     int threads = 0;
     QSize inputSize;

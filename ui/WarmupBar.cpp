@@ -61,7 +61,8 @@ void WarmupBar::showReady(const ModelInfo &info)
             .arg(info.loadMs)
             .arg(info.optimizeMs)
             .arg(info.warmupMs)
-            .arg(info.optimization, info.blas));
+            .arg(info.optimization, info.blas) +
+        (info.precisionNote.isEmpty() ? QString() : tr("\nNot int8: %1").arg(info.precisionNote)));
 }
 
 void WarmupBar::showFailed(const QString &reason)

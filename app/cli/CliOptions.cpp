@@ -126,8 +126,9 @@ ParseResult parseCommandLine(const QStringList &arguments)
         QStringLiteral("level"), QStringLiteral("full"));
     const QCommandLineOption precision(
         QStringLiteral("precision"),
-        QStringLiteral("auto, float32 or bfloat16 (default: auto = bfloat16 where the CPU has "
-                       "native bfloat16, float32 elsewhere)."),
+        QStringLiteral("auto, int8, float32 or bfloat16 (default: auto = int8 where the "
+                       "model's int8 variant is within its parity bounds, else bfloat16 where "
+                       "the CPU has native bfloat16, else float32)."),
         QStringLiteral("type"), QStringLiteral("auto"));
     const QCommandLineOption timings(QStringLiteral("timings"),
                                      QStringLiteral("Print stage timings as JSON on stderr."));
@@ -358,8 +359,10 @@ ParseResult parseCommandLine(const QStringList &arguments)
     } else if (precisionText == QLatin1String("bfloat16") ||
                precisionText == QLatin1String("bf16")) {
         o.load.precision = Precision::BFloat16;
+    } else if (precisionText == QLatin1String("int8")) {
+        o.load.precision = Precision::Int8;
     } else {
-        result.error = QStringLiteral("--precision must be auto, float32 or bfloat16");
+        result.error = QStringLiteral("--precision must be auto, int8, float32 or bfloat16");
         return result;
     }
     o.namePattern = parser.value(name);

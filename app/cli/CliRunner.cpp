@@ -78,10 +78,16 @@ CliRunner::CliRunner(CliOptions options, QObject *parent)
                                      {QStringLiteral("warmup_ms"), info.warmupMs},
                                      {QStringLiteral("ready_ms"), info.readyMs},
                                      {QStringLiteral("warm_memory_mb"), info.warmMemoryMb}};
+        if (!info.precisionNote.isEmpty())
+            m_modelTimings.insert(QStringLiteral("precision_note"), info.precisionNote);
         if (!m_options.quiet)
-            std::fprintf(stderr, "model ready: %s on %s, %d threads (%lld ms)\n",
-                         qPrintable(info.name), qPrintable(info.device), info.threads,
-                         info.totalMs);
+            std::fprintf(
+                stderr, "model ready: %s on %s, %s, %d threads (%lld ms)%s\n",
+                qPrintable(info.name), qPrintable(info.device), qPrintable(info.precision),
+                info.threads, info.totalMs,
+                info.precisionNote.isEmpty()
+                    ? ""
+                    : qPrintable(QStringLiteral(" (not int8: %1)").arg(info.precisionNote)));
     });
     connect(engine, &Engine::modelFailed, this, [this](const QString &reason) {
         printError(QStringLiteral("model error: %1").arg(reason));

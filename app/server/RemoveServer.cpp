@@ -177,9 +177,9 @@ RemoveServer::RemoveServer(const ServerOptions &options, QObject *parent)
         m_progress = 1;
         m_failure.clear();
         m_metrics.setModelReadySeconds(double(ProcessClock::msSinceProcessStart()) / 1000.0);
-        std::fprintf(stderr, "model ready: %s on %s, %d threads (%lld ms after start)\n",
-                     qPrintable(info.name), qPrintable(info.device), info.threads,
-                     qint64(ProcessClock::msSinceProcessStart()));
+        std::fprintf(stderr, "model ready: %s on %s, %s, %d threads (%lld ms after start)\n",
+                     qPrintable(info.name), qPrintable(info.device), qPrintable(info.precision),
+                     info.threads, qint64(ProcessClock::msSinceProcessStart()));
     });
     connect(engine, &Engine::modelFailed, this, [this](const QString &reason) {
         m_stage = QStringLiteral("failed");

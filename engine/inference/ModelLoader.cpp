@@ -3,6 +3,7 @@
 #include "Device.h"
 #include "SegmenterImpl.h"
 #include "TorchError.h"
+#include "engine/ModelSpec.h"
 
 #include <caffe2/serialize/read_adapter_interface.h>
 #include <torch/csrc/jit/passes/freeze_module.h>
@@ -127,6 +128,50 @@ void toBFloat16ChannelsLast(torch::jit::Module &module)
         channelsLast(b);
 }
 
+// Quantised networks run on LibTorch's onednn engine (VNNI on x86); Debian's LibTorch has no
+// FBGEMM. Empty when it can, else why not.
+QString selectOnednnEngine()
+{
+    const std::vector<at::QEngine> engines = at::globalContext().supportedQEngines();
+    if (std::find(engines.begin(), engines.end(), at::QEngine::ONEDNN) == engines.end())
+        return QStringLiteral("this LibTorch (%1) has no onednn quantized engine")
+            .arg(torchVersion());
+    at::globalContext().setQEngine(at::QEngine::ONEDNN);
+    return QString();
+}
+
+// Whether this load runs the int8 variant beside a float model: its path, or empty with the
+// reason in *why (empty too where int8 was not asked for and not chosen).
+QString chooseInt8Variant(const QString &path, const LoadOptions &options, QString *why)
+{
+    if (options.precision != Precision::Int8 && options.precision != Precision::Auto)
+        return QString();
+    const QString variant = int8VariantPath(path);
+    if (!QFileInfo::exists(variant)) {
+        if (options.precision == Precision::Int8)
+            *why = QStringLiteral("no int8 model (%1)").arg(QFileInfo(variant).fileName());
+        return QString();
+    }
+    QString error;
+    const std::optional<ModelSpec> spec = ModelSpec::forModelFile(variant, &error);
+    if (!spec) {
+        *why = error;
+        return QString();
+    }
+    if (!spec->int8) {
+        *why = QStringLiteral("%1's sidecar does not say int8").arg(QFileInfo(variant).fileName());
+        return QString();
+    }
+    if (options.precision == Precision::Auto) {
+        const QString problem = int8ParityProblem(*spec);
+        if (!problem.isEmpty()) {
+            *why = QStringLiteral("int8 not chosen: %1").arg(problem);
+            return QString();
+        }
+    }
+    return variant;
+}
+
 } // namespace
 
 ModelLoader::Outcome ModelLoader::load(const QString &path, const LoadOptions &options,
@@ -169,11 +214,51 @@ ModelLoader::Outcome ModelLoader::load(const QString &path, const LoadOptions &o
     if (!device.error.isEmpty())
         return fail(device.error);
     info.device = device.name;
+
+    // int8: a quantised network, on the CPU. Asked for (or chosen by Auto) with a float model,
+    // it is the variant beside it, loaded in its place; where that cannot be, the float model
+    // runs as Auto would run it, and info.precisionNote says why.
+    const bool int8 = spec->int8;
+    if (int8) {
+        if (options.precision == Precision::Float32 || options.precision == Precision::BFloat16)
+            return fail(QStringLiteral("an int8 model: it runs only in int8 (the float model "
+                                       "is the one to load for %1)")
+                            .arg(options.precision == Precision::Float32 ? "float32" : "bfloat16"));
+        if (device.isCuda())
+            return fail(QStringLiteral("an int8 model runs on the CPU only"));
+        const QString noEngine = selectOnednnEngine();
+        if (!noEngine.isEmpty())
+            return fail(noEngine);
+    } else if (!device.isCuda()) {
+        QString why;
+        const QString variant = chooseInt8Variant(path, options, &why);
+        if (!variant.isEmpty() && (why = selectOnednnEngine()).isEmpty()) {
+            LoadOptions asInt8 = options;
+            asInt8.precision = Precision::Int8;
+            Outcome variantOutcome = load(variant, asInt8, progress);
+            if (variantOutcome.segmenter) {
+                variantOutcome.info.path = path;
+                return variantOutcome;
+            }
+            why = variantOutcome.error;
+        }
+        if (!why.isEmpty() && options.precision == Precision::Int8) {
+            info.precisionNote = why;
+            qWarning("%s: %s; running the float model", qPrintable(QFileInfo(path).fileName()),
+                     qPrintable(why));
+        }
+    } else if (options.precision == Precision::Int8) {
+        info.precisionNote = QStringLiteral("int8 runs on the CPU only");
+    }
     // bfloat16 is a CPU lever: on CUDA the network runs as converted.
     const bool bf16 =
-        !device.isCuda() && (options.precision == Precision::BFloat16 ||
-                             (options.precision == Precision::Auto && cpuHasNativeBf16()));
-    info.precision = bf16 ? QStringLiteral("bfloat16") : QStringLiteral("float32");
+        !int8 && !device.isCuda() &&
+        (options.precision == Precision::BFloat16 ||
+         ((options.precision == Precision::Auto || options.precision == Precision::Int8) &&
+          cpuHasNativeBf16()));
+    info.precision = int8   ? QStringLiteral("int8")
+                     : bf16 ? QStringLiteral("bfloat16")
+                            : QStringLiteral("float32");
     info.threads = configureThreads(options.threads);
     info.blas = blasDescription();
     info.torchVersion = torchVersion();
@@ -231,6 +316,8 @@ ModelLoader::Outcome ModelLoader::load(const QString &path, const LoadOptions &o
     Optimization achieved = Optimization::None;
     const bool freeze = options.optimization == Optimization::Freeze ||
                         (options.optimization == Optimization::Full && !bf16);
+    // optimize_for_inference is float-minded (it rewrites float convolutions for oneDNN); a
+    // quantised network's convolutions are oneDNN's already.
     if (freeze) {
         try {
             // In place: torch::jit::freeze would clone every weight first (~40 ms, 176 MB).
@@ -239,7 +326,7 @@ ModelLoader::Outcome ModelLoader::load(const QString &path, const LoadOptions &o
             torch::jit::OptimizeFrozenGraph(graph, true);
             achieved = Optimization::Freeze;
             progress(LoadStage::Optimizing, 0.5);
-            if (options.optimization == Optimization::Full && torchDevice.is_cpu()) {
+            if (options.optimization == Optimization::Full && torchDevice.is_cpu() && !int8) {
                 module = torch::jit::optimize_for_inference(module);
                 achieved = Optimization::Full;
             }

@@ -113,6 +113,7 @@ private Q_SLOTS:
     void usageErrors_data();
     void usageErrors();
     void timingsJson();
+    void int8WithoutAVariantSaysWhy();
     void warmMemoryChangesNoOutputByte();
     void probeHardware();
     void folderRunsGetPassiveOpenMpWorkers();
@@ -758,13 +759,40 @@ void TestCli::timingsJson()
     for (const char *key : {"read_ms", "load_ms", "optimize_ms", "warmup_ms", "ready_ms"})
         QVERIFY2(model.contains(QLatin1String(key)), key);
     const QString precision = model.value(QStringLiteral("precision")).toString();
-    QVERIFY2(precision == QLatin1String("float32") || precision == QLatin1String("bfloat16"),
+    QVERIFY2(precision == QLatin1String("float32") || precision == QLatin1String("bfloat16") ||
+                 precision == QLatin1String("int8"),
              qPrintable(precision));
     QVERIFY(model.value(QStringLiteral("ready_ms")).toDouble() >=
             model.value(QStringLiteral("load_ms")).toDouble());
     const QJsonObject image = report.value(QStringLiteral("images")).toArray().first().toObject();
     for (const char *key : {"decode_ms", "infer_ms", "post_ms", "encode_ms"})
         QVERIFY2(image.value(QLatin1String(key)).toDouble() > 0, key);
+}
+
+void TestCli::int8WithoutAVariantSaysWhy()
+{
+    // The real model, seen through a folder that has no isnet-int8.pt beside it.
+    const QString folder = m_dir.filePath(QStringLiteral("no-int8"));
+    QVERIFY(QDir().mkpath(folder));
+    const QString model = QDir(folder).filePath(QStringLiteral("isnet.pt"));
+    QVERIFY(QFile::link(defaultModelPath(), model));
+    QVERIFY(QFile::copy(ModelSpec::sidecarPath(defaultModelPath()),
+                        QDir(folder).filePath(QStringLiteral("isnet.json"))));
+    const Run run = runCli({QStringLiteral("-s"), kPhoto, QStringLiteral("-d"),
+                            m_dir.filePath(QStringLiteral("int8-out")), QStringLiteral("-c"), model,
+                            QStringLiteral("--precision"), QStringLiteral("int8"),
+                            QStringLiteral("--timings")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    QVERIFY2(run.err.contains(QLatin1String("(not int8: no int8 model (isnet-int8.pt))")),
+             qPrintable(run.err));
+    const QString lastLine = run.err.trimmed().section(QLatin1Char('\n'), -1);
+    const QJsonObject timings = QJsonDocument::fromJson(lastLine.toUtf8())
+                                    .object()
+                                    .value(QStringLiteral("model"))
+                                    .toObject();
+    QCOMPARE(timings.value(QStringLiteral("precision_note")).toString(),
+             QStringLiteral("no int8 model (isnet-int8.pt)"));
+    QVERIFY(timings.value(QStringLiteral("precision")).toString() != QLatin1String("int8"));
 }
 
 void TestCli::warmMemoryChangesNoOutputByte()

@@ -85,4 +85,34 @@ QString writeSyntheticModel(const QString &dir, const QString &name, SyntheticMo
     return path;
 }
 
+QString writeSyntheticInt8Variant(const QString &dir, const QString &floatName, double meanAbs,
+                                  double iou, int size)
+{
+    torch::jit::Module module("synthetic_int8");
+    module.register_parameter("weight", torch::ones({1}), false);
+    module.define(R"(
+def forward(self, x):
+    q = torch.quantize_per_tensor(x, 0.01, 128, 13)  # 13: torch.quint8
+    return (torch.dequantize(q)[:, 2:3] * self.weight > 0.0).float()
+)");
+    const QString name = floatName + QStringLiteral("-int8");
+    const QString path = QDir(dir).filePath(name + QStringLiteral(".pt"));
+    module.save(path.toStdString());
+    QFile sidecar(QDir(dir).filePath(name + QStringLiteral(".json")));
+    if (sidecar.open(QIODevice::WriteOnly)) {
+        sidecar.write(
+            QStringLiteral(
+                R"({"name":"%1","input":{"policy":"fixed","width":%2,"height":%2,"multiple":32,"fast_side":32},
+"scale":1.0,"mean":[128,128,128],"std":[256,256,256],"output":"probability","minmax":false,
+"precision":"int8","quantization":{"engine":"onednn","float_blocks":[],
+"accuracy":{"validation.png":{"mean_abs":%3,"iou":%4}}}})")
+                .arg(name)
+                .arg(size)
+                .arg(meanAbs)
+                .arg(iou)
+                .toUtf8());
+    }
+    return path;
+}
+
 } // namespace clearcut::test

@@ -25,4 +25,12 @@ enum class SyntheticModel
 QString writeSyntheticModel(const QString &dir, const QString &name, SyntheticModel kind,
                             int size = 64);
 
+// Writes <dir>/<floatName>-int8.pt and its sidecar: the int8 variant the engine looks for beside
+// <floatName>.pt. Its network takes the input through LibTorch's 8-bit quantize and back (a
+// quantised op), and marks the BLUE half as the subject, so a test sees which of the two ran. The
+// sidecar says "precision": "int8" and records `meanAbs` and `iou` as the accuracy measured
+// against float32 on one photo. Returns the .pt path.
+QString writeSyntheticInt8Variant(const QString &dir, const QString &floatName, double meanAbs,
+                                  double iou, int size = 64);
+
 } // namespace clearcut::test

@@ -106,6 +106,9 @@ private Q_SLOTS:
     void modelInfoDescribesTheLoad_data();
     void modelInfoDescribesTheLoad();
     void autoPrecisionFallsBackToFloat32();
+    void int8Variant_data();
+    void int8Variant();
+    void anInt8ModelRunsOnlyInInt8();
     void requestBeforeReadyIsServedAfterReady();
     void segmentsKnownMask_data();
     void segmentsKnownMask();
@@ -220,6 +223,80 @@ void TestEngine::autoPrecisionFallsBackToFloat32()
     queueLoad(strict.engine(), model, options);
     QTRY_VERIFY_WITH_TIMEOUT(strictLog.events.contains(QStringLiteral("failed")), 30000);
     QVERIFY2(strictLog.failure.contains(QLatin1String("float32only.pt")),
+             qPrintable(strictLog.failure));
+}
+
+void TestEngine::int8Variant_data()
+{
+    QTest::addColumn<Precision>("precision");
+    QTest::addColumn<double>("meanAbs"); // the variant's recorded accuracy; < 0: no variant
+    QTest::addColumn<double>("iou");
+    QTest::addColumn<bool>("runsInt8");
+    QTest::addColumn<QString>("note"); // in ModelInfo::precisionNote
+    QTest::newRow("auto, within the bounds") << Precision::Auto << 0.5 << 0.995 << true << "";
+    QTest::newRow("auto, at the bounds") << Precision::Auto << 2.0 << 0.98 << true << "";
+    QTest::newRow("auto, mean difference too large")
+        << Precision::Auto << 2.01 << 0.999 << false << "";
+    QTest::newRow("auto, IoU too small") << Precision::Auto << 0.3 << 0.979 << false << "";
+    QTest::newRow("auto, no variant") << Precision::Auto << -1.0 << 0.0 << false << "";
+    QTest::newRow("int8 asked, outside the bounds") << Precision::Int8 << 9.0 << 0.5 << true << "";
+    QTest::newRow("int8 asked, no variant")
+        << Precision::Int8 << -1.0 << 0.0 << false << "no int8 model (float-int8.pt)";
+    QTest::newRow("float32 asked") << Precision::Float32 << 0.5 << 0.995 << false << "";
+}
+
+void TestEngine::int8Variant()
+{
+    QFETCH(Precision, precision);
+    QFETCH(double, meanAbs);
+    QFETCH(double, iou);
+    QFETCH(bool, runsInt8);
+    QFETCH(QString, note);
+    const QTemporaryDir dir;
+    const QString model = test::writeSyntheticModel(dir.path(), QStringLiteral("float"),
+                                                    SyntheticModel::RedIsForeground);
+    if (meanAbs >= 0)
+        test::writeSyntheticInt8Variant(dir.path(), QStringLiteral("float"), meanAbs, iou);
+    EngineThread thread;
+    EventLog log(thread.engine());
+    LoadOptions options;
+    options.precision = precision;
+    queueLoad(thread.engine(), model, options);
+    queueSegment(thread.engine(), requestFor(3));
+    QTRY_VERIFY_WITH_TIMEOUT(!log.results.isEmpty() || log.events.contains(QLatin1String("failed")),
+                             30000);
+    QVERIFY2(!log.results.isEmpty(), qPrintable(log.failure));
+    QCOMPARE(log.ready.precision == QLatin1String("int8"), runsInt8);
+    QCOMPARE(log.ready.path, model); // the model asked for, whichever file of it ran
+    QCOMPARE(log.ready.precisionNote, note);
+    // The int8 variant marks the blue (right) half, the float model the red (left) one: the
+    // mask shows which network ran, not just the label.
+    const cv::Mat &p = *log.results.first().probability;
+    QCOMPARE(p.at<float>(32, 4) > 0.5f, !runsInt8);
+    QCOMPARE(p.at<float>(32, 59) > 0.5f, runsInt8);
+}
+
+void TestEngine::anInt8ModelRunsOnlyInInt8()
+{
+    const QTemporaryDir dir;
+    test::writeSyntheticModel(dir.path(), QStringLiteral("base"), SyntheticModel::RedIsForeground);
+    const QString int8 =
+        test::writeSyntheticInt8Variant(dir.path(), QStringLiteral("base"), 9, 0.5);
+    // Loaded itself, it runs in int8 under Auto whatever its recorded accuracy: nothing else of
+    // it exists to run.
+    EngineThread thread;
+    EventLog log(thread.engine());
+    queueLoad(thread.engine(), int8);
+    QTRY_VERIFY_WITH_TIMEOUT(log.events.contains(QLatin1String("ready")), 30000);
+    QCOMPARE(log.ready.precision, QStringLiteral("int8"));
+    // A float precision asked for it: refused, with the reason.
+    EngineThread strict;
+    EventLog strictLog(strict.engine());
+    LoadOptions options;
+    options.precision = Precision::Float32;
+    queueLoad(strict.engine(), int8, options);
+    QTRY_VERIFY_WITH_TIMEOUT(strictLog.events.contains(QLatin1String("failed")), 30000);
+    QVERIFY2(strictLog.failure.contains(QLatin1String("base-int8.pt: an int8 model")),
              qPrintable(strictLog.failure));
 }
 

@@ -15,6 +15,7 @@ class TestModelSpec : public QObject
 
 private Q_SLOTS:
     void parsesIsnetSidecar();
+    void int8SidecarsAndTheirParity();
     void rejectsBadSidecars_data();
     void rejectsBadSidecars();
     void recognisesTransparentBackgroundFiles_data();
@@ -42,6 +43,44 @@ void TestModelSpec::parsesIsnetSidecar()
     QCOMPARE(spec->std[2], 256.0);
     QCOMPARE(spec->output, ModelSpec::Output::Probability);
     QVERIFY(!spec->minmax);
+}
+
+void TestModelSpec::int8SidecarsAndTheirParity()
+{
+    QString error;
+    const auto floatSpec = ModelSpec::fromJson(R"({"name":"n"})", &error);
+    QVERIFY2(floatSpec, qPrintable(error));
+    QVERIFY(!floatSpec->int8);
+    QCOMPARE(int8ParityProblem(*floatSpec), QStringLiteral("not an int8 model"));
+
+    const auto unmeasured = ModelSpec::fromJson(R"({"precision":"int8"})", &error);
+    QVERIFY2(unmeasured, qPrintable(error));
+    QVERIFY(unmeasured->int8);
+    QVERIFY(int8ParityProblem(*unmeasured).contains(QLatin1String("no accuracy")));
+
+    const QByteArray measured = R"({"precision":"int8","quantization":{
+        "float_blocks":["stage1d","side1"],
+        "accuracy":{"cat.png":{"mean_abs":0.4,"iou":0.997},"rocket.jpg":{"mean_abs":1.9,"iou":0.985}}}})";
+    const auto within = ModelSpec::fromJson(measured, &error);
+    QVERIFY2(within, qPrintable(error));
+    QCOMPARE(within->accuracy.size(), 2);
+    QCOMPARE(within->floatBlocks,
+             QStringList({QStringLiteral("stage1d"), QStringLiteral("side1")}));
+    QCOMPARE(int8ParityProblem(*within), QString());
+
+    // One photo out of bounds is enough, and the reason names it with its numbers.
+    const auto outside =
+        ModelSpec::fromJson(QByteArray(measured).replace("0.985", "0.975"), &error);
+    QVERIFY2(outside, qPrintable(error));
+    const QString problem = int8ParityProblem(*outside);
+    QVERIFY2(problem.contains(QLatin1String("rocket.jpg")) &&
+                 problem.contains(QLatin1String("IoU 0.9750")),
+             qPrintable(problem));
+    const auto tooFar = ModelSpec::fromJson(QByteArray(measured).replace("1.9", "2.5"), &error);
+    QVERIFY2(tooFar, qPrintable(error));
+    QVERIFY(int8ParityProblem(*tooFar).contains(QLatin1String("2.50 of 255")));
+
+    QCOMPARE(int8VariantPath(QStringLiteral("/m/isnet.pt")), QStringLiteral("/m/isnet-int8.pt"));
 }
 
 void TestModelSpec::rejectsBadSidecars_data()
@@ -94,6 +133,32 @@ void TestModelSpec::rejectsBadSidecars_data()
         << QByteArray(R"({"name":{"a":1}})") << QStringLiteral("\"name\" must be a string");
     QTest::newRow("minmax not a bool")
         << QByteArray(R"({"minmax":1})") << QStringLiteral("\"minmax\" must be true or false");
+    QTest::newRow("unknown precision")
+        << QByteArray(R"({"precision":"int4"})") << QStringLiteral("unknown precision \"int4\"");
+    QTest::newRow("precision not a string")
+        << QByteArray(R"({"precision":8})") << QStringLiteral("\"precision\" must be a string");
+    QTest::newRow("quantization not an object")
+        << QByteArray(R"({"quantization":[1]})") << QStringLiteral("\"quantization\"");
+    QTest::newRow("accuracy not an object")
+        << QByteArray(R"({"quantization":{"accuracy":3}})") << QStringLiteral("\"accuracy\"");
+    QTest::newRow("a photo's accuracy not an object")
+        << QByteArray(R"({"quantization":{"accuracy":{"a.png":0.5}}})")
+        << QStringLiteral("\"quantization.accuracy.a.png\" must be an object");
+    QTest::newRow("negative mean difference")
+        << QByteArray(R"({"quantization":{"accuracy":{"a.png":{"mean_abs":-1,"iou":1}}}})")
+        << QStringLiteral("\"quantization.accuracy.a.png.mean_abs\" must be a number from 0");
+    QTest::newRow("IoU above 1")
+        << QByteArray(R"({"quantization":{"accuracy":{"a.png":{"mean_abs":1,"iou":1.5}}}})")
+        << QStringLiteral("\"quantization.accuracy.a.png.iou\" must be a number from 0 to 1");
+    QTest::newRow("IoU missing") << QByteArray(
+                                        R"({"quantization":{"accuracy":{"a.png":{"mean_abs":1}}}})")
+                                 << QStringLiteral("\"quantization.accuracy.a.png.iou\"");
+    QTest::newRow("mean difference as a string")
+        << QByteArray(R"({"quantization":{"accuracy":{"a.png":{"mean_abs":"0","iou":1}}}})")
+        << QStringLiteral("\"quantization.accuracy.a.png.mean_abs\"");
+    QTest::newRow("float blocks not an array")
+        << QByteArray(R"({"quantization":{"float_blocks":"stage1"}})")
+        << QStringLiteral("\"quantization.float_blocks\"");
     QTest::newRow("output not a string")
         << QByteArray(R"({"output":false})") << QStringLiteral("\"output\" must be a string");
 }
