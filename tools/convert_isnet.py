@@ -518,6 +518,12 @@ GENERATED_FILENAME = "<clearcut-convert_isnet-generated>"
 
 
 def build_module(plan, src, convs):
+    import torch
+    return torch.jit.script(build_eager(plan, src, convs))
+
+
+def build_eager(plan, src, convs):
+    """The generated network as a plain nn.Module in eval mode (float32 weights)."""
     import linecache
     import torch
     import torch.nn as nn
@@ -557,7 +563,7 @@ def build_module(plan, src, convs):
             parent = getattr(parent, part)
         parent.add_module(parts[-1], conv)
     root.eval()
-    return torch.jit.script(root)
+    return root
 
 
 def atomic_write_bytes(path, write_fn):
