@@ -241,6 +241,9 @@ ModelLoader::Outcome ModelLoader::load(const QString &path, const LoadOptions &o
                 return variantOutcome;
             }
             why = variantOutcome.error;
+            // A variant that should have run and cannot is worth a word even under Auto.
+            if (options.precision == Precision::Auto)
+                qWarning("%s; running the float model", qPrintable(why));
         }
         if (!why.isEmpty() && options.precision == Precision::Int8) {
             info.precisionNote = why;

@@ -127,6 +127,7 @@ private Q_SLOTS:
     void int8Variant_data();
     void int8Variant();
     void anInt8ModelRunsOnlyInInt8();
+    void aBrokenInt8VariantLeavesTheFloatModel();
     void requestBeforeReadyIsServedAfterReady();
     void segmentsKnownMask_data();
     void segmentsKnownMask();
@@ -286,6 +287,36 @@ void TestEngine::int8Variant()
     const cv::Mat &p = *log.results.first().probability;
     QCOMPARE(p.at<float>(32, 4) > 0.5f, !runsInt8);
     QCOMPARE(p.at<float>(32, 59) > 0.5f, runsInt8);
+}
+
+void TestEngine::aBrokenInt8VariantLeavesTheFloatModel()
+{
+    // Within the bounds on paper, but its file is cut: Auto runs the float model; int8 asked for
+    // runs it too and says why.
+    const QTemporaryDir dir;
+    const QString model = test::writeSyntheticModel(dir.path(), QStringLiteral("whole"),
+                                                    SyntheticModel::RedIsForeground);
+    const QString variant =
+        test::writeSyntheticInt8Variant(dir.path(), QStringLiteral("whole"), 0.5, 0.995);
+    QFile file(variant);
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    QVERIFY(file.resize(file.size() / 2));
+    file.close();
+    for (const Precision precision : {Precision::Auto, Precision::Int8}) {
+        EngineThread thread;
+        EventLog log(thread.engine());
+        LoadOptions options;
+        options.precision = precision;
+        queueLoad(thread.engine(), model, options);
+        queueSegment(thread.engine(), requestFor(4));
+        QTRY_VERIFY_WITH_TIMEOUT(!log.results.isEmpty() || !log.failure.isEmpty(), 30000);
+        QVERIFY2(!log.results.isEmpty(), qPrintable(log.failure));
+        QVERIFY(log.ready.precision != QLatin1String("int8"));
+        QVERIFY(log.results.first().probability->at<float>(32, 4) > 0.5f); // the red half
+        if (precision == Precision::Int8)
+            QVERIFY2(log.ready.precisionNote.contains(QLatin1String("whole-int8.pt")),
+                     qPrintable(log.ready.precisionNote));
+    }
 }
 
 void TestEngine::anInt8ModelRunsOnlyInInt8()
