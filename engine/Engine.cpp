@@ -52,8 +52,6 @@ size_t warmMemoryBytes(const QString &modelPath)
     return size_t(std::min(cap, 1.5 * std::max(double(fileBytes), photo)));
 }
 
-WarmMemory *g_warmMemory = nullptr;
-
 // The region for the process's models, started once, before LibTorch loads so that its thread
 // works through the load; kept (never unmapped) because tensors may live until exit, but its
 // touching thread is stopped and joined at exit (a process that ends during the load does not
@@ -65,10 +63,10 @@ WarmMemory *warmMemory(const QString &modelPath)
         if (qEnvironmentVariable("CLEARCUT_WARM_MEMORY") == QLatin1String("off"))
             return nullptr;
         const size_t bytes = warmMemoryBytes(modelPath);
-        g_warmMemory = bytes ? WarmMemory::start(bytes).release() : nullptr;
-        if (g_warmMemory)
-            std::atexit([] { g_warmMemory->stopTouching(); });
-        return g_warmMemory;
+        WarmMemory *started = bytes ? WarmMemory::start(bytes).release() : nullptr;
+        if (started)
+            std::atexit([] { memory->stopTouching(); }); // runs after `memory` is set
+        return started;
     }();
     return memory;
 }

@@ -102,7 +102,7 @@ def worst(scores):
 
 
 class Quantizer:
-    def __init__(self, float_model, calibration, blocks):
+    def __init__(self, float_model, calibration):
         import torch
         import torch.nn.functional as F
         from torch.ao.quantization import get_default_qconfig, get_default_qconfig_mapping
@@ -110,7 +110,6 @@ class Quantizer:
         from torch.ao.quantization.quantize_fx import prepare_fx
         self.torch = torch
         self.float_model = float_model
-        self.blocks = blocks
         self.qconfig = get_default_qconfig("onednn")
         self.example = (calibration[0][1],)
         self.calibration = calibration
@@ -245,7 +244,7 @@ def main(argv=None):
 
     with torch.no_grad():
         references = {name: mask(float_model(x)) for name, x in validation}
-    quantizer = Quantizer(float_model, calibration, blocks)
+    quantizer = Quantizer(float_model, calibration)
 
     # Sensitivity: one block at a time.
     sensitivity = {}

@@ -61,8 +61,7 @@ void WarmupBar::showReady(const ModelInfo &info)
             .arg(info.loadMs)
             .arg(info.optimizeMs)
             .arg(info.warmupMs)
-            .arg(info.optimization, info.blas) +
-        (info.precisionNote.isEmpty() ? QString() : tr("\nNot int8: %1").arg(info.precisionNote)));
+            .arg(info.optimization, info.blas));
 }
 
 void WarmupBar::showFailed(const QString &reason)

@@ -231,6 +231,7 @@ ModelLoader::Outcome ModelLoader::load(const QString &path, const LoadOptions &o
             return fail(noEngine);
     } else if (!device.isCuda()) {
         QString why;
+        bool variantFailed = false;
         const QString variant = chooseInt8Variant(path, options, &why);
         if (!variant.isEmpty() && (why = selectOnednnEngine()).isEmpty()) {
             LoadOptions asInt8 = options;
@@ -241,15 +242,14 @@ ModelLoader::Outcome ModelLoader::load(const QString &path, const LoadOptions &o
                 return variantOutcome;
             }
             why = variantOutcome.error;
-            // A variant that should have run and cannot is worth a word even under Auto.
-            if (options.precision == Precision::Auto)
-                qWarning("%s; running the float model", qPrintable(why));
+            variantFailed = true;
         }
-        if (!why.isEmpty() && options.precision == Precision::Int8) {
+        if (options.precision == Precision::Int8)
             info.precisionNote = why;
+        // Asked for, or chosen and failing to load: worth a word.
+        if (!why.isEmpty() && (options.precision == Precision::Int8 || variantFailed))
             qWarning("%s: %s; running the float model", qPrintable(QFileInfo(path).fileName()),
                      qPrintable(why));
-        }
     } else if (options.precision == Precision::Int8) {
         info.precisionNote = QStringLiteral("int8 runs on the CPU only");
     }
