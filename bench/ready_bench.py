@@ -7,6 +7,9 @@ each the medians of:
 
   model ready   ms from process start until the model is loaded and warmed (ModelInfo::readyMs,
                 the same clock in both programs)
+  load started  ms from process start until the engine began loading the model
+  load          ms reading and building the model
+  warm-up       ms of the warm-up inference
   window shown  ms from process start until the window's first paint (the window only)
 
 and the difference window - CLI of the medians. Run-to-run spread on a 2-core machine is far
@@ -39,7 +42,9 @@ def run_window(app, photo, work):
     if not result or not result.get("ok"):
         sys.stderr.write(proc.stdout + proc.stderr)
         raise SystemExit(f"{app} failed (exit {proc.returncode})")
-    return result["model_ready_ms"], result["window_shown_ms"]
+    return {"ready": result["model_ready_ms"], "started": result["model_load_started_ms"],
+            "load": result["model_load_ms"], "warmup": result["model_warmup_ms"],
+            "shown": result["window_shown_ms"]}
 
 
 def run_cli(cli, photo, work):
@@ -49,7 +54,9 @@ def run_cli(cli, photo, work):
     if proc.returncode != 0 or not result:
         sys.stderr.write(proc.stdout + proc.stderr)
         raise SystemExit(f"{cli} failed (exit {proc.returncode})")
-    return result["model"]["ready_ms"]
+    model = result["model"]
+    return {"ready": model["ready_ms"], "started": model["started_ms"],
+            "load": model["read_ms"] + model["load_ms"], "warmup": model["warmup_ms"]}
 
 
 def main():
@@ -78,7 +85,7 @@ def main():
         names = names[i % len(names):] + names[:i % len(names)]
         for name in names:
             if name == "cli":
-                runs[name].append((run_cli(cli, args.photo, work), None))
+                runs[name].append(run_cli(cli, args.photo, work))
             else:
                 runs[name].append(
                     run_window(app if name == "window" else args.baseline_app, args.photo, work))
@@ -87,20 +94,22 @@ def main():
         return (f"median {statistics.median(values):7.0f}   min {min(values):6.0f}   "
                 f"max {max(values):6.0f}")
 
-    print(f"\nfresh processes, {args.rounds} rounds in turns, {os.path.basename(args.photo)}")
-    cli_ready = statistics.median(ready for ready, _ in runs["cli"])
-    print(f"  CLI model ready (ms)          {describe([r for r, _ in runs['cli']])}")
-    for name in [n for n in runs if n != "cli"]:
-        label = "window" if name == "window" else "baseline window"
-        print(f"  {label + ' model ready (ms)':30}{describe([r for r, _ in runs[name]])}")
-        print(f"  {label + ' shown (ms)':30}{describe([s for _, s in runs[name]])}")
-    result = {name: [{"ready_ms": r, "shown_ms": s} for r, s in values]
-              for name, values in runs.items()}
+    labels = {"cli": "CLI", "window": "window", "baseline": "baseline window"}
+    stages = [("ready", "model ready"), ("started", "load started"), ("load", "load"),
+              ("warmup", "warm-up"), ("shown", "shown")]
+    print(f"\nfresh processes, {args.rounds} rounds in turns, {os.path.basename(args.photo)} (ms)")
+    for name, values in runs.items():
+        for key, stage in stages:
+            if key in values[0]:
+                print(f"  {labels[name] + ' ' + stage:32}{describe([v[key] for v in values])}")
+    result = dict(runs)
     print()
     for name in [n for n in runs if n != "cli"]:
-        gap = statistics.median(r for r, _ in runs[name]) - cli_ready
-        result[name + "_gap_ms"] = gap
-        print(f"  {name} - CLI, model ready medians: {gap:+.0f} ms")
+        for key, stage in stages[:4]:
+            gap = (statistics.median(v[key] for v in runs[name]) -
+                   statistics.median(v[key] for v in runs["cli"]))
+            result[f"{name}_{key}_gap_ms"] = gap
+            print(f"  {name} - CLI, {stage} medians: {gap:+.0f} ms")
     print(json.dumps(result))
 
 

@@ -77,6 +77,7 @@ CliRunner::CliRunner(CliOptions options, QObject *parent)
                                      {QStringLiteral("optimize_ms"), info.optimizeMs},
                                      {QStringLiteral("warmup_ms"), info.warmupMs},
                                      {QStringLiteral("ready_ms"), info.readyMs},
+                                     {QStringLiteral("started_ms"), info.readyMs - info.totalMs},
                                      {QStringLiteral("warm_memory_mb"), info.warmMemoryMb}};
         if (!info.precisionNote.isEmpty())
             m_modelTimings.insert(QStringLiteral("precision_note"), info.precisionNote);

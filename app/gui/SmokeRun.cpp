@@ -49,7 +49,7 @@ SmokeRun::SmokeRun(ui::MainWindow *window, QStringList inputs, QString output, i
         m_probe.start();
     });
     connect(m_window->engine(), &Engine::modelReady, this,
-            [this](const ModelInfo &info) { m_modelReadyMs = info.readyMs; });
+            [this](const ModelInfo &info) { m_model = info; });
     connect(m_window->engine(), &Engine::modelFailed, this,
             [this](const QString &reason) { finish(1, reason); });
     ui::PhotoSession *session = m_window->session();
@@ -123,7 +123,12 @@ void SmokeRun::finish(int exitCode, const QString &error)
         {QStringLiteral("ok"), exitCode == 0}};
     if (!error.isEmpty())
         report.insert(QStringLiteral("error"), error);
-    report.insert(QStringLiteral("model_ready_ms"), m_modelReadyMs);
+    // The model's stages, on the same clock as the CLI's --timings: when the load started, how
+    // long reading and building took, and the warm-up.
+    report.insert(QStringLiteral("model_ready_ms"), m_model.readyMs);
+    report.insert(QStringLiteral("model_load_started_ms"), m_model.readyMs - m_model.totalMs);
+    report.insert(QStringLiteral("model_load_ms"), m_model.readMs + m_model.loadMs);
+    report.insert(QStringLiteral("model_warmup_ms"), m_model.warmupMs);
     // What an installed app must show: its translation, theme and icons from its resources.
     int toolbarIcons = 0;
     if (const auto *toolbar = m_window->findChild<QToolBar *>(QStringLiteral("mainToolbar"))) {

@@ -6,6 +6,7 @@
 // one JSON line of timings is printed and the app quits (exit 0, or 1 on any failure).
 
 #include "engine/Edits.h"
+#include "engine/Types.h"
 #include "ui/StallProbe.h"
 
 #include <QElapsedTimer>
@@ -49,7 +50,7 @@ private:
     QElapsedTimer m_sinceDrop;
     qint64 m_probeStartMs = 0;
     qint64 m_windowShownMs = -1;
-    qint64 m_modelReadyMs = -1;
+    ModelInfo m_model;
     int m_added = 0;
     quint64 m_selectedId = 0;
     double m_selectedResultMs = -1;
