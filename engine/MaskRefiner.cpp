@@ -354,8 +354,17 @@ cv::Mat refined(const cv::Mat &photoBgr, const cv::Mat &mask, double scale, doub
             cv::inRange(m, cv::Scalar(kBandLow), cv::Scalar(kBandHigh), band);
             cv::dilate(band, band, kernel);
             const cv::Rect inner(tile.x - padded.x, tile.y - padded.y, tile.width, tile.height);
-            refineTile(photoBgr(padded), m, band, inner, radius, farRadius, float(strength),
-                       out(tile));
+            // Only the tile's band pixels and the far window around them need the sums: a tile
+            // next to an uncertain cell often has no band pixel at all, or a corner of them.
+            const cv::Rect banded = cv::boundingRect(band(inner)) + inner.tl();
+            if (banded.empty())
+                continue;
+            const cv::Rect reached =
+                cv::Rect(banded.x - farRadius, banded.y - farRadius, banded.width + 2 * farRadius,
+                         banded.height + 2 * farRadius) &
+                cv::Rect(0, 0, padded.width, padded.height);
+            refineTile(photoBgr(padded)(reached), m(reached), band(reached), banded - reached.tl(),
+                       radius, farRadius, float(strength), out(banded - inner.tl() + tile.tl()));
         }
     });
     return out;
