@@ -1,6 +1,7 @@
 #include "ForegroundEstimate.h"
 
 #include <opencv2/core.hpp>
+#include <opencv2/core/hal/intrin.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
@@ -135,16 +136,40 @@ void estimateInto(const cv::Mat &photoBgr, const cv::Mat &mask, cv::Mat &out)
             const uchar *m = mask.ptr<uchar>(y);
             uchar *o = out.ptr<uchar>(y);
             RowSpan &span = spans[size_t(y)];
-            for (int x = 0; x < width; ++x) {
+            const auto noteSpan = [&](int x) {
+                if (m[x] != 0 && m[x] < kOpaqueColour) {
+                    span.first = std::min(span.first, x);
+                    span.last = x;
+                }
+            };
+            int x = 0;
+            // Sixteen pixels at a time; the span's ends are found within a chunk only where one
+            // of its pixels is semi-transparent.
+            const cv::v_uint8x16 opaque = cv::v_setall_u8(kOpaqueColour), zero = cv::v_setzero_u8();
+            for (; x + 16 <= width; x += 16) {
+                cv::v_uint8x16 b, g, r;
+                cv::v_load_deinterleave(p + 3 * x, b, g, r);
+                const cv::v_uint8x16 alpha = cv::v_load(m + x);
+                const cv::v_uint8x16 keep = alpha >= opaque;
+                b &= keep;
+                g &= keep;
+                r &= keep;
+                if (n == 4)
+                    cv::v_store_interleave(o + 4 * x, b, g, r, alpha);
+                else
+                    cv::v_store_interleave(o + 3 * x, b, g, r);
+                if (cv::v_check_any((alpha != zero) & ~keep)) {
+                    for (int i = x; i < x + 16; ++i)
+                        noteSpan(i);
+                }
+            }
+            for (; x < width; ++x) {
                 const uchar keep = m[x] >= kOpaqueColour ? 0xFF : 0;
                 for (int c = 0; c < 3; ++c)
                     o[n * x + c] = p[3 * x + c] & keep;
                 if (n == 4)
                     o[n * x + 3] = m[x];
-                if (m[x] != 0 && m[x] < kOpaqueColour) {
-                    span.first = std::min(span.first, x);
-                    span.last = x;
-                }
+                noteSpan(x);
             }
         }
     });

@@ -87,6 +87,8 @@ private Q_SLOTS:
     void backgroundImageIsDecodedOnceAndPassedAsPixels();
     void overlayTintsTheForegroundAndOutlinesIt();
     void foregroundEstimationRemovesTheOldBackground();
+    void everyPixelKeepsItsKind_data();
+    void everyPixelKeepsItsKind();
     void flattenOntoColour();
     void everyKindHandlesTinyImages_data();
     void everyKindHandlesTinyImages();
@@ -397,6 +399,57 @@ void TestCompositor::foregroundEstimationRemovesTheOldBackground()
         for (int c = 0; c < 3; ++c) {
             const double recomposed = px[c] * (128 / 255.0) + (c == 0 ? 255 : 0) * (127 / 255.0);
             QVERIFY(std::abs(recomposed - p.at<cv::Vec3b>(height / 2, x)[c]) < 12);
+        }
+    }
+}
+
+void TestCompositor::everyPixelKeepsItsKind_data()
+{
+    QTest::addColumn<int>("width");
+    // Whole chunks of sixteen pixels, a scalar tail, and a row narrower than one chunk.
+    QTest::newRow("37") << 37;
+    QTest::newRow("32") << 32;
+    QTest::newRow("5") << 5;
+}
+
+void TestCompositor::everyPixelKeepsItsKind()
+{
+    // On a photo of one colour, the foreground estimate is that colour wherever it runs: so
+    // opaque pixels keep the photo's colour, transparent ones become 0, semi-transparent ones
+    // (including one that is alone in its row, at any column) get the estimate, and alpha is
+    // the mask, in the vectorised chunks and in the scalar tail alike.
+    QFETCH(int, width);
+    const int height = 24;
+    const cv::Vec3b colour(60, 120, 180);
+    const cv::Mat p(height, width, CV_8UC3, cv::Scalar(colour[0], colour[1], colour[2]));
+    cv::Mat m(height, width, CV_8UC1);
+    cv::RNG rng(width);
+    const uchar kinds[] = {0, 0, 255, 254, 253, 252, 128, 1};
+    for (int y = 0; y < height; ++y)
+        for (int x = 0; x < width; ++x)
+            m.at<uchar>(y, x) = kinds[rng.uniform(0, 8)];
+    // Rows with a single semi-transparent pixel, last and first.
+    m.row(3).setTo(0);
+    m.at<uchar>(3, width - 1) = 100;
+    m.row(4).setTo(255);
+    m.at<uchar>(4, 0) = 100;
+
+    const cv::Mat rgba = Compositor::composite(p, m, parsed("rgba"));
+    QCOMPARE(rgba.type(), CV_8UC4);
+    for (int y = 0; y < height; ++y) {
+        for (int x = 0; x < width; ++x) {
+            const cv::Vec4b px = rgba.at<cv::Vec4b>(y, x);
+            const int a = m.at<uchar>(y, x);
+            const QString where = QStringLiteral("(%1,%2) alpha %3").arg(x).arg(y).arg(a);
+            QVERIFY2(px[3] == a, qPrintable(where));
+            for (int c = 0; c < 3; ++c) {
+                if (a == 0)
+                    QVERIFY2(px[c] == 0, qPrintable(where));
+                else if (a >= 253)
+                    QVERIFY2(px[c] == colour[c], qPrintable(where));
+                else
+                    QVERIFY2(std::abs(int(px[c]) - int(colour[c])) <= 3, qPrintable(where));
+            }
         }
     }
 }
