@@ -1,6 +1,7 @@
 #include "EngineThread.h"
 
 #include "Engine.h"
+#include "LargePages.h"
 
 namespace clearcut {
 
@@ -15,6 +16,8 @@ void registerEngineMetaTypes()
 
 EngineThread::EngineThread() : m_engine(new Engine)
 {
+    // Every program with an engine handles photos: their large buffers on huge pages.
+    LargePages::install();
     registerEngineMetaTypes();
     m_thread.setObjectName(QStringLiteral("ClearCut engine"));
     m_engine->moveToThread(&m_thread);

@@ -1,0 +1,188 @@
+#include "LargePages.h"
+
+#include <opencv2/core.hpp>
+
+#include <QtGlobal>
+
+#include <list>
+#include <mutex>
+#include <utility>
+
+#ifdef Q_OS_LINUX
+#include <sys/mman.h>
+#endif
+
+namespace clearcut::LargePages {
+namespace {
+
+#ifdef Q_OS_LINUX
+
+constexpr size_t kPage = 4096;
+constexpr size_t kHugePage = size_t(2) << 20;
+
+size_t roundUp(size_t n, size_t to)
+{
+    return (n + to - 1) / to * to;
+}
+
+// Mappings of exactly `bytes` (a multiple of 4 KB) starting on a huge page's boundary, so that
+// every whole 2 MB of them can be a huge page; the tail under 2 MB stays in 4 KB pages (no
+// rounding waste, which a window holding hundreds of display copies would feel).
+class Mappings
+{
+public:
+    void *take(size_t bytes)
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            // The newest kept mapping of the same size: a batch's photos are mostly one size.
+            for (auto it = m_kept.rbegin(); it != m_kept.rend(); ++it) {
+                if (it->first == bytes) {
+                    void *p = it->second;
+                    m_keptBytes -= bytes;
+                    m_kept.erase(std::next(it).base());
+                    ++m_counts.reused;
+                    return p;
+                }
+            }
+            ++m_counts.mapped;
+        }
+        return map(bytes);
+    }
+
+    void give(void *p, size_t bytes)
+    {
+        std::list<std::pair<size_t, void *>> released;
+        {
+            std::lock_guard lock(m_mutex);
+            if (bytes <= kKeptBytes) {
+                m_kept.emplace_back(bytes, p);
+                m_keptBytes += bytes;
+            } else {
+                released.emplace_back(bytes, p);
+            }
+            while (m_keptBytes > kKeptBytes) { // the oldest go first
+                released.splice(released.end(), m_kept, m_kept.begin());
+                m_keptBytes -= released.back().first;
+            }
+        }
+        for (const auto &[size, mapping] : released)
+            munmap(mapping, size);
+    }
+
+    Counts counts() const
+    {
+        std::lock_guard lock(m_mutex);
+        Counts c = m_counts;
+        c.keptBytes = m_keptBytes;
+        return c;
+    }
+
+private:
+    static void *map(size_t bytes)
+    {
+        // One huge page more, then the unaligned head and the tail beyond `bytes` go back.
+        const size_t mapped = bytes + kHugePage;
+        void *mapping =
+            mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (mapping == MAP_FAILED)
+            return nullptr;
+        const auto start = reinterpret_cast<uintptr_t>(mapping);
+        const uintptr_t aligned = roundUp(start, kHugePage);
+        if (aligned > start)
+            munmap(mapping, aligned - start);
+        const size_t tail = start + mapped - (aligned + bytes);
+        if (tail > 0)
+            munmap(reinterpret_cast<void *>(aligned + bytes), tail);
+        void *p = reinterpret_cast<void *>(aligned);
+#ifdef MADV_HUGEPAGE
+        madvise(p, bytes, MADV_HUGEPAGE); // a hint: where it is refused, 4 KB pages
+#endif
+        return p;
+    }
+
+    mutable std::mutex m_mutex;
+    std::list<std::pair<size_t, void *>> m_kept; // oldest first
+    size_t m_keptBytes = 0;
+    Counts m_counts;
+};
+
+Mappings &mappings()
+{
+    static Mappings *const instance = new Mappings; // never destroyed: images may outlive main()
+    return *instance;
+}
+
+class Allocator final : public cv::MatAllocator
+{
+public:
+    cv::UMatData *allocate(int dims, const int *sizes, int type, void *data, size_t *step,
+                           cv::AccessFlag flags, cv::UMatUsageFlags usage) const override
+    {
+        // Memory the caller owns, and small images, are OpenCV's own allocator's business.
+        size_t total = CV_ELEM_SIZE(type);
+        bool fits = true;
+        for (int i = dims - 1; i >= 0 && fits; --i)
+            fits = !__builtin_mul_overflow(total, size_t(sizes[i]), &total);
+        if (data || !fits || total < kMinBytes)
+            return cv::Mat::getStdAllocator()->allocate(dims, sizes, type, data, step, flags,
+                                                        usage);
+        if (step) {
+            size_t rowBytes = CV_ELEM_SIZE(type);
+            for (int i = dims - 1; i >= 0; --i) {
+                step[i] = rowBytes;
+                rowBytes *= size_t(sizes[i]);
+            }
+        }
+        const size_t bytes = roundUp(total, kPage);
+        void *p = mappings().take(bytes);
+        if (!p)
+            CV_Error_(cv::Error::StsNoMem, ("cannot map %zu bytes for an image", bytes));
+        auto *u = new cv::UMatData(this);
+        u->data = u->origdata = static_cast<uchar *>(p);
+        u->size = total;
+        return u;
+    }
+
+    bool allocate(cv::UMatData *u, cv::AccessFlag, cv::UMatUsageFlags) const override
+    {
+        return u != nullptr;
+    }
+
+    void deallocate(cv::UMatData *u) const override
+    {
+        if (!u)
+            return;
+        CV_Assert(u->urefcount == 0 && u->refcount == 0);
+        mappings().give(u->origdata, roundUp(u->size, kPage));
+        u->origdata = nullptr;
+        delete u;
+    }
+};
+
+#endif // Q_OS_LINUX
+
+} // namespace
+
+void install()
+{
+#ifdef Q_OS_LINUX
+    static Allocator *const allocator = [] {
+        auto *a = new Allocator; // never destroyed: images may outlive main()
+        cv::Mat::setDefaultAllocator(a);
+        return a;
+    }();
+    Q_UNUSED(allocator);
+#endif
+}
+
+Counts counts()
+{
+#ifdef Q_OS_LINUX
+    return mappings().counts();
+#else
+    return {};
+#endif
+}
+
+} // namespace clearcut::LargePages
