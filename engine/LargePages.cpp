@@ -33,21 +33,42 @@ class Mappings
 public:
     void *take(size_t bytes)
     {
+        std::pair<size_t, void *> found{0, nullptr};
         {
             std::lock_guard lock(m_mutex);
-            // The newest kept mapping of the same size: a batch's photos are mostly one size.
-            for (auto it = m_kept.rbegin(); it != m_kept.rend(); ++it) {
-                if (it->first == bytes) {
-                    void *p = it->second;
-                    m_keptBytes -= bytes;
-                    m_kept.erase(std::next(it).base());
-                    ++m_counts.reused;
-                    return p;
-                }
+            // The smallest kept mapping that is large enough, cut to size: what a photo freed
+            // serves the next photo's buffers of any smaller size too, and the rest goes back.
+            auto best = m_kept.end();
+            for (auto it = m_kept.begin(); it != m_kept.end(); ++it) {
+                if (it->first >= bytes && (best == m_kept.end() || it->first < best->first))
+                    best = it;
             }
-            ++m_counts.mapped;
+            if (best != m_kept.end()) {
+                found = *best;
+                m_kept.erase(best);
+                m_keptBytes -= found.first;
+                ++m_counts.reused;
+            } else {
+                ++m_counts.mapped;
+            }
         }
-        return map(bytes);
+        if (!found.second)
+            return map(bytes);
+        if (found.first > bytes) // both page multiples; the start stays on its huge page boundary
+            munmap(static_cast<char *>(found.second) + bytes, found.first - bytes);
+        return found.second;
+    }
+
+    void releaseKept()
+    {
+        std::list<std::pair<size_t, void *>> released;
+        {
+            std::lock_guard lock(m_mutex);
+            released.swap(m_kept);
+            m_keptBytes = 0;
+        }
+        for (const auto &[size, mapping] : released)
+            munmap(mapping, size);
     }
 
     void give(void *p, size_t bytes)
@@ -173,6 +194,13 @@ void install()
         return a;
     }();
     Q_UNUSED(allocator);
+#endif
+}
+
+void releaseKept()
+{
+#ifdef Q_OS_LINUX
+    mappings().releaseKept();
 #endif
 }
 

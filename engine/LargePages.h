@@ -7,20 +7,25 @@
 // a 4 KB page costs ~12 us, so a fresh process spent ~0.9 s of a 24 MP photo faulting those
 // buffers in, one 4 KB page at a time. With install(), every cv::Mat of at least kMinBytes gets a
 // mapping of its own, marked for transparent huge pages (where the system allows them: 512
-// times fewer faults); smaller ones keep OpenCV's allocator. Freed mappings are kept for the next
-// photo's buffers (a batch's photos are mostly one size), up to a bound.
+// times fewer faults); smaller ones keep OpenCV's allocator. Freed mappings are kept, up to a
+// bound, for the next buffers: the smallest that fits is cut to size.
 
 #include <cstddef>
 
 namespace clearcut::LargePages {
 
 inline constexpr size_t kMinBytes = size_t(4) << 20;
-// Freed mappings kept for reuse, in all: enough for one 24 MP photo's buffers.
-inline constexpr size_t kKeptBytes = size_t(512) << 20;
+// Freed mappings kept for reuse, in all: a 24 MP photo's largest buffers (72 MB of pixels, 96 MB
+// of cut-out, 24 MB masks).
+inline constexpr size_t kKeptBytes = size_t(256) << 20;
 
 // Makes the allocator above OpenCV's default for the process. Call once, early (before other
 // threads allocate images); later calls do nothing.
 void install();
+
+// Returns the kept mappings to the system (when the work is done and the memory is better
+// elsewhere).
+void releaseKept();
 
 // How many mappings were made and how many reused since install() (tests and benchmarks).
 struct Counts

@@ -20,6 +20,12 @@ constexpr size_t kHugePage = size_t(2) << 20;
 // Rows of a 24 MP photo's BGR buffer, and a width whose rows are no multiple of 4 KB.
 constexpr int kRows = 4000, kCols = 6000;
 
+// What a mapping for n bytes holds: whole 4 KB pages.
+size_t inPages(size_t n)
+{
+    return (n + 4095) / 4096 * 4096;
+}
+
 bool transparentHugePagesOff()
 {
     QFile setting(QStringLiteral("/sys/kernel/mm/transparent_hugepage/enabled"));
@@ -59,8 +65,9 @@ class TestLargePages : public QObject
 
 private Q_SLOTS:
     void initTestCase() { LargePages::install(); }
+    void init() { LargePages::releaseKept(); } // each test starts with nothing kept
     void largeImagesGetAlignedMappingsOfTheirOwn();
-    void aFreedMappingServesTheNextImageOfItsSize();
+    void aFreedMappingServesTheNextImages();
     void smallImagesAndCallersMemoryAreOpenCvs();
     void keptMappingsStayUnderTheBound();
     void largeImagesAreOnHugePages();
@@ -81,23 +88,39 @@ void TestLargePages::largeImagesGetAlignedMappingsOfTheirOwn()
     QCOMPARE(cv::sum(image)[2], 3.0 * kRows * (kCols + 1));
 }
 
-void TestLargePages::aFreedMappingServesTheNextImageOfItsSize()
+void TestLargePages::aFreedMappingServesTheNextImages()
 {
     const uchar *first = nullptr;
     {
         cv::Mat image(kRows, kCols, CV_8UC4);
         first = image.data;
     }
-    const LargePages::Counts before = LargePages::counts();
-    QVERIFY(before.keptBytes >= size_t(kRows) * kCols * 4);
-    cv::Mat again(kRows, kCols, CV_8UC4);
-    QCOMPARE(again.data, first);
-    QCOMPARE(LargePages::counts().reused, before.reused + 1);
-    QCOMPARE(LargePages::counts().mapped, before.mapped);
-    // A different size is a new mapping.
-    cv::Mat other(kRows, kCols, CV_8UC1);
-    QVERIFY(other.data != first);
+    LargePages::Counts before = LargePages::counts();
+    QCOMPARE(before.keptBytes, inPages(size_t(kRows) * kCols * 4));
+    {
+        cv::Mat again(kRows, kCols, CV_8UC4);
+        QCOMPARE(again.data, first);
+        QCOMPARE(LargePages::counts().reused, before.reused + 1);
+        QCOMPARE(LargePages::counts().keptBytes, size_t(0));
+    }
+    // A smaller image takes the same mapping, cut to its size: the rest goes back.
+    before = LargePages::counts();
+    {
+        cv::Mat smaller(kRows, kCols, CV_8UC3);
+        QCOMPARE(smaller.data, first);
+        QCOMPARE(LargePages::counts().reused, before.reused + 1);
+        QCOMPARE(LargePages::counts().keptBytes, size_t(0));
+        smaller.setTo(cv::Scalar::all(9)); // all of it still there
+        QCOMPARE(smaller.at<cv::Vec3b>(kRows - 1, kCols - 1), cv::Vec3b(9, 9, 9));
+    }
+    QCOMPARE(LargePages::counts().keptBytes, inPages(size_t(kRows) * kCols * 3));
+    // A larger one is a new mapping; the kept one stays.
+    before = LargePages::counts();
+    cv::Mat larger(kRows, kCols, CV_8UC4);
     QCOMPARE(LargePages::counts().mapped, before.mapped + 1);
+    QCOMPARE(LargePages::counts().keptBytes, before.keptBytes);
+    LargePages::releaseKept();
+    QCOMPARE(LargePages::counts().keptBytes, size_t(0));
 }
 
 void TestLargePages::smallImagesAndCallersMemoryAreOpenCvs()
@@ -115,24 +138,26 @@ void TestLargePages::smallImagesAndCallersMemoryAreOpenCvs()
 
 void TestLargePages::keptMappingsStayUnderTheBound()
 {
-    // Many images of different sizes, freed together: what is kept never passes the bound, and
-    // the newest are the ones kept.
+    // Many images of different sizes, freed one after another: what is kept never passes the
+    // bound, and the newest are the ones kept.
+    constexpr size_t kImageBytes = size_t(kRows) * kCols * 3; // 72 MB
     {
         std::vector<cv::Mat> images;
         for (int i = 0; i < 12; ++i)
-            images.emplace_back(kRows + i, kCols, CV_8UC3); // 72 MB each, 864 MB in all
+            images.emplace_back(kRows + i, kCols, CV_8UC3); // 864 MB in all
         for (cv::Mat &image : images)
             image.release(); // in order: the first is the oldest
     }
     const LargePages::Counts counts = LargePages::counts();
     QVERIFY2(counts.keptBytes <= LargePages::kKeptBytes,
              qPrintable(QString::number(counts.keptBytes)));
-    QVERIFY(counts.keptBytes >= LargePages::kKeptBytes / 2);
-    const size_t reused = counts.reused;
+    QVERIFY(counts.keptBytes + kImageBytes + 12 * size_t(kCols) * 3 > LargePages::kKeptBytes);
+    // The newest is kept whole; the oldest is gone, so nothing kept fits the one after the
+    // newest (larger than all of them).
     cv::Mat newest(kRows + 11, kCols, CV_8UC3);
-    QCOMPARE(LargePages::counts().reused, reused + 1);
-    cv::Mat oldest(kRows, kCols, CV_8UC3); // released to make room: mapped afresh
-    QCOMPARE(LargePages::counts().reused, reused + 1);
+    QCOMPARE(LargePages::counts().reused, counts.reused + 1);
+    cv::Mat beyond(kRows + 12, kCols, CV_8UC3);
+    QCOMPARE(LargePages::counts().mapped, counts.mapped + 1);
 }
 
 void TestLargePages::largeImagesAreOnHugePages()
