@@ -20,8 +20,13 @@ inline constexpr size_t kMinBytes = size_t(4) << 20;
 inline constexpr size_t kKeptBytes = size_t(256) << 20;
 
 // Makes the allocator above OpenCV's default for the process. Call once, early (before other
-// threads allocate images); later calls do nothing.
+// threads allocate images); later calls do nothing. CLEARCUT_LARGE_PAGES=off leaves OpenCV's
+// (the benchmarks' baseline).
 void install();
+
+// How much freed memory to keep (kKeptBytes unless set): a batch reuses it photo after photo,
+// a window holding hundreds of photos is better off without it.
+void setKeptLimit(size_t bytes);
 
 // Returns the kept mappings to the system (when the work is done and the memory is better
 // elsewhere).

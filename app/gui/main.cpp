@@ -5,6 +5,7 @@
 #include "engine/Edits.h"
 #include "engine/Engine.h"
 #include "engine/EngineThread.h"
+#include "engine/LargePages.h"
 #include "ui/AppSettings.h"
 #include "ui/FirstShow.h"
 #include "ui/IconSet.h"
@@ -65,6 +66,10 @@ int main(int argc, char *argv[])
     // it ~160 ms after, and loading with the window's threads still to start froze the window.
     clearcut::EngineThread engineThread;
     clearcut::Engine *engine = engineThread.engine();
+    // Freed image buffers go straight back: with 200 x 24 MP photos dropped, keeping them for the
+    // next photo raised the peak from 1812 to 1998 MB and saved no time (all done in 149 s either
+    // way); a batch keeps them (4% faster).
+    clearcut::LargePages::setKeptLimit(0);
     auto *session = new clearcut::ui::PhotoSession(engine);
     clearcut::ui::prepareFirstShow();
     QMetaObject::invokeMethod(engine, &clearcut::Engine::loadInferenceLibrary,

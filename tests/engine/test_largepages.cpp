@@ -70,6 +70,7 @@ private Q_SLOTS:
     void aFreedMappingServesTheNextImages();
     void smallImagesAndCallersMemoryAreOpenCvs();
     void keptMappingsStayUnderTheBound();
+    void aLimitOfNothingKeepsNothing();
     void largeImagesAreOnHugePages();
     void imagesBehaveAsImages();
 };
@@ -158,6 +159,25 @@ void TestLargePages::keptMappingsStayUnderTheBound()
     QCOMPARE(LargePages::counts().reused, counts.reused + 1);
     cv::Mat beyond(kRows + 12, kCols, CV_8UC3);
     QCOMPARE(LargePages::counts().mapped, counts.mapped + 1);
+}
+
+void TestLargePages::aLimitOfNothingKeepsNothing()
+{
+    {
+        cv::Mat kept(kRows, kCols, CV_8UC3);
+    }
+    QVERIFY(LargePages::counts().keptBytes > 0);
+    LargePages::setKeptLimit(0); // what is kept goes at once
+    QCOMPARE(LargePages::counts().keptBytes, size_t(0));
+    const LargePages::Counts before = LargePages::counts();
+    {
+        cv::Mat freed(kRows, kCols, CV_8UC3);
+    }
+    QCOMPARE(LargePages::counts().keptBytes, size_t(0));
+    cv::Mat again(kRows, kCols, CV_8UC3);
+    QCOMPARE(LargePages::counts().mapped, before.mapped + 2);
+    QCOMPARE(LargePages::counts().reused, before.reused);
+    LargePages::setKeptLimit(LargePages::kKeptBytes);
 }
 
 void TestLargePages::largeImagesAreOnHugePages()
