@@ -202,7 +202,7 @@ void install()
 #ifdef Q_OS_LINUX
     static Allocator *const allocator = []() -> Allocator * {
         // The benchmarks' baseline: OpenCV's own allocator.
-        if (qEnvironmentVariable("CLEARCUT_LARGE_PAGES") == QLatin1String("off"))
+        if (!kAvailable || qEnvironmentVariable("CLEARCUT_LARGE_PAGES") == QLatin1String("off"))
             return nullptr;
         auto *a = new Allocator; // never destroyed: images may outlive main()
         cv::Mat::setDefaultAllocator(a);

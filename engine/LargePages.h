@@ -19,9 +19,23 @@ inline constexpr size_t kMinBytes = size_t(4) << 20;
 // of cut-out, 24 MB masks).
 inline constexpr size_t kKeptBytes = size_t(256) << 20;
 
-// Makes the allocator above OpenCV's default for the process. Call once, early (before other
-// threads allocate images); later calls do nothing. CLEARCUT_LARGE_PAGES=off leaves OpenCV's
-// (the benchmarks' baseline).
+// AddressSanitizer sees no overflow of memory it did not allocate: its builds keep OpenCV's
+// allocator, so that image code stays checked.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool kAvailable = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+inline constexpr bool kAvailable = false;
+#else
+inline constexpr bool kAvailable = true;
+#endif
+#else
+inline constexpr bool kAvailable = true;
+#endif
+
+// Makes the allocator above OpenCV's default for the process (where kAvailable). Call once,
+// early (before other threads allocate images); later calls do nothing. CLEARCUT_LARGE_PAGES=off
+// leaves OpenCV's (the benchmarks' baseline).
 void install();
 
 // How much freed memory to keep (kKeptBytes unless set): a batch reuses it photo after photo,
