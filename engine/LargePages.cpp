@@ -1,5 +1,7 @@
 #include "LargePages.h"
 
+#include "HugePageMapping.h"
+
 #include <opencv2/core.hpp>
 
 #include <QString>
@@ -9,26 +11,16 @@
 #include <mutex>
 #include <utility>
 
-#ifdef Q_OS_LINUX
-#include <sys/mman.h>
-#endif
-
 namespace clearcut::LargePages {
 namespace {
 
 #ifdef Q_OS_LINUX
 
-constexpr size_t kPage = 4096;
-constexpr size_t kHugePage = size_t(2) << 20;
+using HugePageMapping::kPage;
+using HugePageMapping::roundUp;
 
-size_t roundUp(size_t n, size_t to)
-{
-    return (n + to - 1) / to * to;
-}
-
-// Mappings of exactly `bytes` (a multiple of 4 KB) starting on a huge page's boundary, so that
-// every whole 2 MB of them can be a huge page; the tail under 2 MB stays in 4 KB pages (no
-// rounding waste, which a window holding hundreds of display copies would feel).
+// Image buffers' mappings (HugePageMapping: exactly their pages, so no rounding waste, which a
+// window holding hundreds of display copies would feel), and the freed ones kept for reuse.
 class Mappings
 {
 public:
@@ -54,52 +46,49 @@ public:
             }
         }
         if (!found.second)
-            return map(bytes);
+            return HugePageMapping::map(bytes);
         if (found.first > bytes) // both page multiples; the start stays on its huge page boundary
-            munmap(static_cast<char *>(found.second) + bytes, found.first - bytes);
+            HugePageMapping::unmap(static_cast<char *>(found.second) + bytes, found.first - bytes);
         return found.second;
     }
 
+    // Lowering the limit gives back the oldest kept mappings until the rest fit.
     void setLimit(size_t bytes)
     {
+        List released;
         {
             std::lock_guard lock(m_mutex);
             m_limit = bytes;
+            released = overLimit();
         }
-        if (bytes < counts().keptBytes)
-            releaseKept();
+        unmapAll(released);
     }
 
     void releaseKept()
     {
-        std::list<std::pair<size_t, void *>> released;
+        List released;
         {
             std::lock_guard lock(m_mutex);
             released.swap(m_kept);
             m_keptBytes = 0;
         }
-        for (const auto &[size, mapping] : released)
-            munmap(mapping, size);
+        unmapAll(released);
     }
 
     void give(void *p, size_t bytes)
     {
-        std::list<std::pair<size_t, void *>> released;
+        List released;
         {
             std::lock_guard lock(m_mutex);
-            if (bytes <= m_limit) {
+            if (bytes > m_limit) {
+                released.emplace_back(bytes, p); // never kept: the ones kept stay
+            } else {
                 m_kept.emplace_back(bytes, p);
                 m_keptBytes += bytes;
-            } else {
-                released.emplace_back(bytes, p);
-            }
-            while (m_keptBytes > m_limit) { // the oldest go first
-                released.splice(released.end(), m_kept, m_kept.begin());
-                m_keptBytes -= released.back().first;
+                released = overLimit();
             }
         }
-        for (const auto &[size, mapping] : released)
-            munmap(mapping, size);
+        unmapAll(released);
     }
 
     Counts counts() const
@@ -111,30 +100,27 @@ public:
     }
 
 private:
-    static void *map(size_t bytes)
+    using List = std::list<std::pair<size_t, void *>>; // (bytes, mapping)
+
+    // With m_mutex held: the oldest kept mappings taken out until the rest fit the limit.
+    List overLimit()
     {
-        // One huge page more, then the unaligned head and the tail beyond `bytes` go back.
-        const size_t mapped = bytes + kHugePage;
-        void *mapping =
-            mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (mapping == MAP_FAILED)
-            return nullptr;
-        const auto start = reinterpret_cast<uintptr_t>(mapping);
-        const uintptr_t aligned = roundUp(start, kHugePage);
-        if (aligned > start)
-            munmap(mapping, aligned - start);
-        const size_t tail = start + mapped - (aligned + bytes);
-        if (tail > 0)
-            munmap(reinterpret_cast<void *>(aligned + bytes), tail);
-        void *p = reinterpret_cast<void *>(aligned);
-#ifdef MADV_HUGEPAGE
-        madvise(p, bytes, MADV_HUGEPAGE); // a hint: where it is refused, 4 KB pages
-#endif
-        return p;
+        List released;
+        while (m_keptBytes > m_limit) {
+            released.splice(released.end(), m_kept, m_kept.begin());
+            m_keptBytes -= released.back().first;
+        }
+        return released;
+    }
+
+    static void unmapAll(const List &mappings)
+    {
+        for (const auto &[size, mapping] : mappings)
+            HugePageMapping::unmap(mapping, size);
     }
 
     mutable std::mutex m_mutex;
-    std::list<std::pair<size_t, void *>> m_kept; // oldest first
+    List m_kept; // oldest first
     size_t m_keptBytes = 0;
     size_t m_limit = kKeptBytes;
     Counts m_counts;

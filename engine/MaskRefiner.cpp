@@ -92,7 +92,7 @@ public:
     struct Window
     {
         float fgCount, bgCount, fgSquare, bgSquare, area;
-        float fg[3], bg[3];
+        float fg[4], bg[4]; // r, g, b and the sums' padding channel
         bool enough() const
         {
             return fgCount >= kMinSureFraction * area && bgCount >= kMinSureFraction * area;
@@ -111,11 +111,8 @@ public:
         w.bgCount = counts[1];
         w.fgSquare = counts[2];
         w.bgSquare = counts[3];
-        float fg[4], bg[4];
-        sum<4>(m_fg, x0, y0, x1, y1, fg);
-        sum<4>(m_bg, x0, y0, x1, y1, bg);
-        std::copy_n(fg, 3, w.fg);
-        std::copy_n(bg, 3, w.bg);
+        sum<4>(m_fg, x0, y0, x1, y1, w.fg);
+        sum<4>(m_bg, x0, y0, x1, y1, w.bg);
         return w;
     }
 

@@ -1,6 +1,6 @@
 #include "WarmMemory.h"
 
-#include <sys/mman.h>
+#include "HugePageMapping.h"
 
 #ifdef Q_OS_LINUX
 #include <pthread.h>
@@ -10,39 +10,23 @@
 #include <algorithm>
 
 namespace clearcut {
-namespace {
 
-constexpr size_t kPage = 4096;
-constexpr size_t kHugePage = size_t(2) << 20;
-
-size_t roundUp(size_t n, size_t to)
-{
-    return (n + to - 1) / to * to;
-}
-
-} // namespace
+using HugePageMapping::kHugePage;
+using HugePageMapping::kPage;
+using HugePageMapping::roundUp;
 
 std::unique_ptr<WarmMemory> WarmMemory::start(size_t bytes)
 {
     const size_t size = roundUp(std::max<size_t>(bytes, kHugePage), kHugePage);
-    // One huge page more, so the region can start on a huge page's boundary.
-    const size_t mapped = size + kHugePage;
-    void *mapping = mmap(nullptr, mapped, PROT_READ | PROT_WRITE,
-                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (mapping == MAP_FAILED)
+    char *base = static_cast<char *>(HugePageMapping::map(size, /*noReserve=*/true));
+    if (!base)
         return nullptr;
-    char *base = reinterpret_cast<char *>(roundUp(reinterpret_cast<uintptr_t>(mapping), kHugePage));
-#ifdef MADV_HUGEPAGE
-    madvise(base, size, MADV_HUGEPAGE); // a hint: where it is refused, 4 KB pages
-#endif
-    std::unique_ptr<WarmMemory> memory(
-        new WarmMemory(base, size, mapped, static_cast<char *>(mapping)));
+    std::unique_ptr<WarmMemory> memory(new WarmMemory(base, size));
     memory->m_toucher = std::thread([m = memory.get()] { m->touch(); });
     return memory;
 }
 
-WarmMemory::WarmMemory(char *base, size_t size, size_t mapped, char *mapping)
-    : m_base(base), m_size(size), m_mapping(mapping), m_mapped(mapped)
+WarmMemory::WarmMemory(char *base, size_t size) : m_base(base), m_size(size)
 {
     m_free.emplace(0, size);
 }
@@ -50,7 +34,7 @@ WarmMemory::WarmMemory(char *base, size_t size, size_t mapped, char *mapping)
 WarmMemory::~WarmMemory()
 {
     stopTouching();
-    munmap(m_mapping, m_mapped);
+    HugePageMapping::unmap(m_base, m_size);
 }
 
 void WarmMemory::touch()

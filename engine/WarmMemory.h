@@ -56,13 +56,11 @@ public:
     void stopTouching();
 
 private:
-    WarmMemory(char *base, size_t size, size_t mapped, char *mapping);
+    WarmMemory(char *base, size_t size);
     void touch();
 
     char *m_base;
     size_t m_size;
-    char *m_mapping; // what munmap() gets: m_base aligned within it
-    size_t m_mapped;
     std::atomic<size_t> m_warm{0};
     std::atomic<bool> m_stop{false};
     mutable std::mutex m_mutex;
