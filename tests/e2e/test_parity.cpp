@@ -2,9 +2,11 @@
 // default model's masks for real photos against the masks that runtime produced (committed in
 // tests/data/reference, made by tools/reference/reference_masks.mjs).
 //
-// Each photo runs twice: in float32, which must match the reference to a rounding step, and in
-// bfloat16 (autocast), the default on CPUs with native bfloat16, which must stay within the
-// parity bounds (mean difference <= 2/255, IoU >= 0.98) to be allowed on by default.
+// Each photo runs three times: in float32, which must match the reference to a rounding step; in
+// bfloat16 (autocast), which must stay within the parity bounds (mean difference <= 2/255,
+// IoU >= 0.98) to be allowed on by default; and at the default precision (auto: the int8 variant
+// where setup made one within the bounds, else bfloat16 on CPUs with native bfloat16, else
+// float32), which must stay within the same bounds.
 
 #include "RealModel.h"
 
@@ -32,11 +34,16 @@ private Q_SLOTS:
 private:
     std::unique_ptr<EngineThread> m_float32;
     std::unique_ptr<EngineThread> m_bfloat16;
+    std::unique_ptr<EngineThread> m_default;
+    QString m_defaultPrecision;
 };
 
 namespace {
 
-std::unique_ptr<EngineThread> loadedEngine(Precision precision, QString *error)
+// The engine with the default model loaded in `precision` (Auto: whichever it picks, named in
+// *loaded).
+std::unique_ptr<EngineThread> loadedEngine(Precision precision, QString *error,
+                                           QString *loaded = nullptr)
 {
     auto thread = std::make_unique<EngineThread>();
     Engine *engine = thread->engine();
@@ -51,10 +58,13 @@ std::unique_ptr<EngineThread> loadedEngine(Precision precision, QString *error)
         *error = QStringLiteral("the model did not load in 120 s");
     else if (!failed.isEmpty())
         *error = failed.first().first().toString();
-    else if (ready.first().first().value<ModelInfo>().precision !=
-             (precision == Precision::Float32 ? QLatin1String("float32")
-                                              : QLatin1String("bfloat16")))
+    else if (precision != Precision::Auto &&
+             ready.first().first().value<ModelInfo>().precision !=
+                 (precision == Precision::Float32 ? QLatin1String("float32")
+                                                  : QLatin1String("bfloat16")))
         *error = QStringLiteral("the model did not load in the precision asked for");
+    if (loaded && error->isEmpty())
+        *loaded = ready.first().first().value<ModelInfo>().precision;
     return error->isEmpty() ? std::move(thread) : nullptr;
 }
 
@@ -68,13 +78,16 @@ void TestParity::initTestCase()
     QVERIFY2(m_float32, qPrintable(error));
     m_bfloat16 = loadedEngine(Precision::BFloat16, &error);
     QVERIFY2(m_bfloat16, qPrintable(error));
+    m_default = loadedEngine(Precision::Auto, &error, &m_defaultPrecision);
+    QVERIFY2(m_default, qPrintable(error));
+    qInfo("the default precision here: %s", qPrintable(m_defaultPrecision));
 }
 
 void TestParity::maskMatchesReference_data()
 {
     QTest::addColumn<QString>("photo");
     QTest::addColumn<QString>("reference");
-    QTest::addColumn<bool>("bfloat16");
+    QTest::addColumn<int>("precisionValue"); // a Precision
     QTest::addColumn<double>("maxMeanAbs");
     QTest::addColumn<double>("minIou");
     const QDir photos(QStringLiteral(CLEARCUT_TEST_DATA "/photos"));
@@ -86,10 +99,14 @@ void TestParity::maskMatchesReference_data()
         const QStringList matches = photos.entryList({stem + QStringLiteral(".*")}, QDir::Files);
         QVERIFY2(matches.size() == 1, qPrintable(stem));
         QTest::addRow("%s float32", qPrintable(stem))
-            << photos.filePath(matches.first()) << references.filePath(name) << false << 0.1
-            << 0.999;
+            << photos.filePath(matches.first()) << references.filePath(name)
+            << int(Precision::Float32) << 0.1 << 0.999;
         QTest::addRow("%s bfloat16", qPrintable(stem))
-            << photos.filePath(matches.first()) << references.filePath(name) << true << 2.0 << 0.98;
+            << photos.filePath(matches.first()) << references.filePath(name)
+            << int(Precision::BFloat16) << 2.0 << 0.98;
+        QTest::addRow("%s default", qPrintable(stem))
+            << photos.filePath(matches.first()) << references.filePath(name) << int(Precision::Auto)
+            << 2.0 << 0.98;
     }
 }
 
@@ -97,10 +114,17 @@ void TestParity::maskMatchesReference()
 {
     QFETCH(QString, photo);
     QFETCH(QString, reference);
-    QFETCH(bool, bfloat16);
+    QFETCH(int, precisionValue);
+    const auto precision = Precision(precisionValue);
     QFETCH(double, maxMeanAbs);
     QFETCH(double, minIou);
-    Engine *engine = (bfloat16 ? m_bfloat16 : m_float32)->engine();
+    Engine *engine = (precision == Precision::Float32    ? m_float32
+                      : precision == Precision::BFloat16 ? m_bfloat16
+                                                         : m_default)
+                         ->engine();
+    const QString precisionName = precision == Precision::Float32    ? QStringLiteral("float32")
+                                  : precision == Precision::BFloat16 ? QStringLiteral("bfloat16")
+                                                                     : m_defaultPrecision;
     const DecodeResult decoded = ImageIO::decodeFile(photo);
     QVERIFY2(decoded.image, qPrintable(decoded.error));
     const DecodeResult expected = ImageIO::decodeFile(reference);
@@ -127,7 +151,7 @@ void TestParity::maskMatchesReference()
     const double unionArea = cv::countNonZero(ours | theirs);
     const double iou = unionArea > 0 ? intersection / unionArea : 1.0;
     qInfo("%s, %s: mean abs diff %.3f/255, IoU %.4f", qPrintable(QFileInfo(photo).fileName()),
-          bfloat16 ? "bfloat16" : "float32", meanAbs, iou);
+          qPrintable(precisionName), meanAbs, iou);
     QVERIFY2(meanAbs <= maxMeanAbs, qPrintable(QString::number(meanAbs)));
     QVERIFY2(iou >= minIou, qPrintable(QString::number(iou)));
 }

@@ -1,8 +1,10 @@
 #!/usr/bin/python3
-"""tools/quantize_isnet.py's equalisation on a small network with every kind of op ISNet has
-(convolution, ReLU, max-pool, bilinear resize, concatenation, residual addition, sigmoid): it
-must keep the network's function, rescale only the channels it may, and even out the channels'
-ranges. Run by ctest (tools_quantize_isnet); needs Debian's python3-torch."""
+"""tools/quantize_isnet.py on a small network with every kind of op ISNet has
+(convolution, ReLU, max-pool, bilinear resize, concatenation, residual addition, sigmoid).
+Equalisation must keep the network's function, rescale only the channels it may, and even out the
+channels' ranges; a block kept in float must take the ops it feeds with it, and the float part
+must run in bfloat16 when asked. Run by ctest (tools_quantize_isnet); needs Debian's
+python3-torch."""
 
 import os
 import sys
@@ -41,16 +43,20 @@ def channel_spread(t):
     return float(m.max() / m.min())
 
 
+def spread_channels(model):
+    """Channels of very different ranges, as a trained network has."""
+    with torch.no_grad():
+        for conv in (model.a, model.b, model.c):
+            spread = torch.logspace(-1.5, 1.5, conv.out_channels)
+            conv.weight.mul_(spread.view(-1, 1, 1, 1))
+            conv.bias.mul_(spread)
+
+
 class EqualiseTest(unittest.TestCase):
     def setUp(self):
         torch.manual_seed(3)
         self.model = Small().eval()
-        with torch.no_grad():
-            # Channels of very different ranges, as a trained network has.
-            for conv in (self.model.a, self.model.b, self.model.c):
-                spread = torch.logspace(-1.5, 1.5, conv.out_channels)
-                conv.weight.mul_(spread.view(-1, 1, 1, 1))
-                conv.bias.mul_(spread)
+        spread_channels(self.model)
         self.photos = [(f"p{i}", torch.rand(1, 3, 32, 48) - 0.5) for i in range(3)]
 
     def test_spaces(self):
@@ -92,6 +98,37 @@ class EqualiseTest(unittest.TestCase):
         d, iou = qi.accuracy(a, torch.tensor([0.0, 255.0, 100.0, 10.0]).numpy())
         self.assertAlmostEqual(d, 25.0)
         self.assertAlmostEqual(iou, 0.5)
+
+
+class FloatBlocksTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        torch.backends.quantized.engine = "onednn"
+        torch.manual_seed(5)
+        cls.model = Small().eval()
+        cls.photos = [(f"p{i}", torch.rand(1, 3, 32, 48) - 0.5) for i in range(4)]
+        cls.quantizer = qi.Quantizer(cls.model, cls.photos)
+
+    def test_ops_fed_by_a_float_block_stay_float(self):
+        found = set(self.quantizer._float_ops(["b"]))
+        # b's ReLU (the second), the resize of its output, and the concatenation that reads it
+        self.assertEqual(found, {(F.relu, 1), (F.interpolate, 0), (torch.cat, 0)})
+        self.assertEqual(self.quantizer._float_ops([]), [])
+
+    def test_float_part_in_bfloat16(self):
+        self.assertEqual(self.quantizer.last_conv, "side")
+        model = self.quantizer.convert(floats=["d", "side"], float_dtype="bfloat16")
+        modules = dict(model.named_modules())
+        self.assertEqual(modules["side"].weight.dtype, torch.bfloat16)
+        self.assertEqual(list(modules["b"].parameters()), [], "b stays quantised")
+        scripted = torch.jit.script(model)
+        x = self.photos[0][1]
+        with torch.no_grad():
+            out, reference = scripted(x), self.model(x)
+        self.assertEqual(out.dtype, torch.float32)
+        self.assertLess(float((out - reference).abs().max()), 0.05)
+        float32 = self.quantizer.convert(floats=["d", "side"])
+        self.assertEqual(dict(float32.named_modules())["side"].weight.dtype, torch.float32)
 
 
 if __name__ == "__main__":
