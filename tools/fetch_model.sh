@@ -23,26 +23,15 @@ TGZ_NAME="imgly-background-removal-data-${PKG_VERSION}.tgz"
 TGZ_SHA256="ca7789abb39370727c9a098310b53bce41518d200000423c7107f8c01bbce946"
 RESOURCE="/models/medium"
 ONNX_SHA256="b6e8497ba978a6f5fbb647e419d2696cd80df5a23cb6a8ea532021911bd76acb"
-PYTHON="${CLEARCUT_PYTHON:-/usr/bin/python3}"
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+PROG=fetch_model
+# shellcheck source=tools/model_env.sh
+source "$SCRIPT_DIR/model_env.sh"
 CONVERTER="${SCRIPT_DIR}/convert_isnet.py"
-MODEL_DIR="${CLEARCUT_MODEL_DIR:-$HOME/.local/share/ClearCut/models}"
-CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/ClearCut"
-ONNX="${CACHE_DIR}/isnet_medium.onnx"
 TGZ="${CACHE_DIR}/${TGZ_NAME}"
 
-log() { printf 'fetch_model: %s\n' "$*" >&2; }
-die() { printf 'fetch_model: error: %s\n' "$*" >&2; exit 1; }
-
-FORCE=0
-for arg in "$@"; do
-  case "$arg" in
-    --force) FORCE=1 ;;
-    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown argument '$arg' (try --help)" ;;
-  esac
-done
+parse_force_args 15 "$@"
 
 [[ -f "$CONVERTER" ]] || die "converter not found: $CONVERTER"
 [[ -x "$PYTHON" ]] || die "$PYTHON not found (install python3, python3-torch, python3-onnx)"

@@ -14,22 +14,12 @@
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-PYTHON="${CLEARCUT_PYTHON:-/usr/bin/python3}"
-MODEL_DIR="${CLEARCUT_MODEL_DIR:-$HOME/.local/share/ClearCut/models}"
-ONNX="${XDG_CACHE_HOME:-$HOME/.cache}/ClearCut/isnet_medium.onnx"
+PROG=make_int8_model
+# shellcheck source=tools/model_env.sh
+source "$SCRIPT_DIR/model_env.sh"
 QUANTIZER="$SCRIPT_DIR/quantize_isnet.py"
 
-log() { printf 'make_int8_model: %s\n' "$*" >&2; }
-die() { printf 'make_int8_model: error: %s\n' "$*" >&2; exit 1; }
-
-FORCE=0
-for arg in "$@"; do
-    case "$arg" in
-        --force) FORCE=1 ;;
-        -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        *) die "unknown argument '$arg' (try --help)" ;;
-    esac
-done
+parse_force_args 13 "$@"
 
 [[ -s "$MODEL_DIR/isnet.json" ]] || die "no $MODEL_DIR/isnet.json: run tools/fetch_model.sh first"
 [[ -s "$ONNX" ]] || die "no $ONNX: run tools/fetch_model.sh first"
