@@ -347,16 +347,61 @@ class Quantizer:
             with self.torch.no_grad():
                 for _, x in self.calibration:
                     prepared(x)
-        converted = convert_fx(prepared)
+        converted = dequantize_mixed_inputs(convert_fx(prepared))
         if float_dtype == "bfloat16" and floats:
             converted = bfloat16_floats(converted, self.last_conv)
         return converted
 
 
+def dequantize_mixed_inputs(converted):
+    """A float concatenation or addition with an int8 input gets that input dequantised.
+    convert_fx leaves it quantised when it comes through an op that keeps its input's scale
+    (a resize, a max-pool): a float block's output concatenated with an int8 path's upsampled
+    one. Whether a tensor is int8 follows the graph: quantize_per_tensor and quantised modules
+    make int8, dequantize and float modules make float, other ops keep their first input's."""
+    import torch
+    graph = converted.graph
+    modules = dict(converted.named_modules())
+    quantised = {}
+
+    def first_tensor(node):
+        arg = node.args[0] if node.args else None
+        if isinstance(arg, (list, tuple)):
+            arg = arg[0]
+        return quantised.get(arg, False) if isinstance(arg, torch.fx.Node) else False
+
+    def dequantised(node, arg):
+        with graph.inserting_before(node):
+            return graph.call_method("dequantize", (arg,))
+
+    for node in list(graph.nodes):
+        if node.op == "call_function" and node.target is torch.quantize_per_tensor:
+            quantised[node] = True
+        elif node.op == "call_method" and node.target == "dequantize":
+            quantised[node] = False
+        elif node.op == "call_module":
+            quantised[node] = not list(modules[node.target].parameters())
+        elif node.op == "call_function" and node.target in (torch.cat, operator.add):
+            inputs = node.args[0] if node.target is torch.cat else node.args[:2]
+            flags = [quantised.get(a, False) for a in inputs]
+            if any(flags) and not all(flags):
+                fixed = [dequantised(node, a) if f else a for a, f in zip(inputs, flags)]
+                node.args = ((fixed,) + tuple(node.args[1:]) if node.target is torch.cat
+                             else tuple(fixed) + tuple(node.args[2:]))
+                quantised[node] = False
+            else:
+                quantised[node] = all(flags)
+        elif node.op in ("call_function", "call_method"):
+            quantised[node] = first_tensor(node)
+    graph.lint()
+    converted.recompile()
+    return converted
+
+
 def bfloat16_floats(converted, last_conv):
     """The float part of a converted network in bfloat16, weights channels-last (how oneDNN's
-    bfloat16 convolutions run fastest): every tensor leaving int8 is cast to bfloat16, every one
-    entering it back to float32 first. The logits (the last convolution's output) go back to
+    bfloat16 convolutions run fastest): every tensor leaving int8, and the input where a float
+    block reads it, is cast to bfloat16, every one entering int8 back to float32 first. The logits (the last convolution's output) go back to
     float32 before the tail's resize and sigmoid, as the float network has them. Only when the
     last convolution is itself float: a quantised one's output stays float32."""
     import torch
@@ -385,6 +430,10 @@ def bfloat16_floats(converted, last_conv):
             for p in module.parameters():
                 if p.dim() == 4:
                     p.data = p.data.contiguous(memory_format=torch.channels_last)
+            if node.args[0].op == "placeholder":  # a float block that reads the input itself
+                with graph.inserting_before(node):
+                    cast = graph.call_method("to", (node.args[0], torch.bfloat16))
+                node.args = (cast,) + tuple(node.args[1:])
             if node.target == last_conv:
                 with graph.inserting_after(node):
                     cast = graph.call_method("float", (node,))

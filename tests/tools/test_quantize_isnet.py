@@ -127,6 +127,14 @@ class FloatBlocksTest(unittest.TestCase):
             out, reference = scripted(x), self.model(x)
         self.assertEqual(out.dtype, torch.float32)
         self.assertLess(float((out - reference).abs().max()), 0.05)
+        # a float block that reads the network's input
+        first = torch.jit.script(self.quantizer.convert(floats=["a", "side"],
+                                                        float_dtype="bfloat16"))
+        # ... in float32 too; a's output meets b's int8 path at the concatenation
+        first32 = torch.jit.script(self.quantizer.convert(floats=["a", "side"]))
+        with torch.no_grad():
+            self.assertLess(float((first(x) - reference).abs().max()), 0.05)
+            self.assertLess(float((first32(x) - reference).abs().max()), 0.05)
         float32 = self.quantizer.convert(floats=["d", "side"])
         self.assertEqual(dict(float32.named_modules())["side"].weight.dtype, torch.float32)
 
