@@ -137,14 +137,14 @@ class _Spaces:
         import torch
         import torch.nn.functional as F
         from torch.fx import symbolic_trace
-        self.graph = symbolic_trace(model).graph
+        self.traced = symbolic_trace(model)  # shares model's convolutions
         modules = dict(model.named_modules())
         self.parent = {}
         self.fixed = {"<input>"}
         self.readers = {}  # space -> [(conv name, offset, channels)]
-        self.sums = []  # (node, [space]) of each addition, whose output belongs to its space
+        self.sums = []  # (node name, space) of each addition, whose output is in that space
         segments = {}
-        for node in self.graph.nodes:
+        for node in self.traced.graph.nodes:
             if node.op == "placeholder":
                 segments[node] = [("<input>", 3)]
             elif node.op == "call_module" and isinstance(modules[node.target], torch.nn.Conv2d):
@@ -209,7 +209,7 @@ def equalise(float_model, photos, alpha=EQUALISE_ALPHA):
     so the producers lose nothing; alpha trades the readers' weight range against the
     activation's. Returns (model, number of spaces rescaled)."""
     import torch
-    from torch.fx import Interpreter, symbolic_trace
+    from torch.fx import Interpreter
     model = copy.deepcopy(float_model)
     modules = dict(model.named_modules())
     convs = [n for n, m in modules.items() if isinstance(m, torch.nn.Conv2d)]
@@ -226,7 +226,7 @@ def equalise(float_model, photos, alpha=EQUALISE_ALPHA):
                 largest[key] = torch.maximum(largest[key], m) if key in largest else m
             return out
 
-    ranges = Ranges(symbolic_trace(model))
+    ranges = Ranges(spaces.traced)
     with torch.no_grad():
         for _, x in photos:
             ranges.run(x)
@@ -272,8 +272,9 @@ class Quantizer:
         # stays float: a logit in 8 bits (a step of ~0.15 over its range) moves the soft edge's
         # probability by up to ~10 of 255 (measured: mean abs 4.9 on the validation photos with
         # nothing else quantised).
+        self.graph = symbolic_trace(float_model).graph
         tail_interpolate = sum(
-            1 for n in symbolic_trace(float_model).graph.nodes
+            1 for n in self.graph.nodes
             if n.op == "call_function" and n.target is F.interpolate) - 1
         self.base_mapping = lambda: (
             get_default_qconfig_mapping("onednn")
@@ -304,9 +305,8 @@ class Quantizer:
         floats makes: it runs in float too, so that a float block's output is not put back
         into 8 bits before the next int8 convolution. The order is the graph's, as prepare_fx
         counts it."""
-        from torch.fx import symbolic_trace
         in_float, counts, found = {}, {}, []
-        for node in symbolic_trace(self.float_model).graph.nodes:
+        for node in self.graph.nodes:
             if node.op == "call_module":
                 in_float[node] = node.target.split(".")[0] in floats
             elif node.op == "call_function" and node.target not in (getattr, operator.getitem):
@@ -355,6 +355,21 @@ class Quantizer:
         return converted
 
 
+def quantised_module(module):
+    """Whether a converted network's module is int8: its weights are packed, not parameters."""
+    return next(module.parameters(), None) is None
+
+
+def to_bfloat16_channels_last(module):
+    """The module in bfloat16 with 4-D weights channels-last, as the engine runs bfloat16."""
+    import torch
+    module.to(torch.bfloat16)
+    for p in module.parameters():
+        if p.dim() == 4:
+            p.data = p.data.contiguous(memory_format=torch.channels_last)
+    return module
+
+
 def dequantize_mixed_inputs(converted):
     """A float concatenation or addition with an int8 input gets that input dequantised.
     convert_fx leaves it quantised when it comes through an op that keeps its input's scale
@@ -382,7 +397,7 @@ def dequantize_mixed_inputs(converted):
         elif node.op == "call_method" and node.target == "dequantize":
             quantised[node] = False
         elif node.op == "call_module":
-            quantised[node] = not list(modules[node.target].parameters())
+            quantised[node] = quantised_module(modules[node.target])
         elif node.op == "call_function" and node.target in (torch.cat, operator.add):
             inputs = node.args[0] if node.target is torch.cat else node.args[:2]
             flags = [quantised.get(a, False) for a in inputs]
@@ -403,14 +418,14 @@ def dequantize_mixed_inputs(converted):
 def bfloat16_floats(converted, last_conv):
     """The float part of a converted network in bfloat16, weights channels-last (how oneDNN's
     bfloat16 convolutions run fastest): every tensor leaving int8, and the input where a float
-    block reads it, is cast to bfloat16, every one entering int8 back to float32 first. The logits (the last convolution's output) go back to
-    float32 before the tail's resize and sigmoid, as the float network has them. Only when the
-    last convolution is itself float: a quantised one's output stays float32."""
+    block reads it, is cast to bfloat16, every one entering int8 back to float32 first. The
+    logits (the last convolution's output) go back to float32 before the tail's resize and
+    sigmoid, as the float network has them. Only when the last convolution is itself float: a
+    quantised one's output stays float32."""
     import torch
     graph = converted.graph
     modules = dict(converted.named_modules())
-    nodes = {n.target: n for n in graph.nodes if n.op == "call_module"}
-    if last_conv not in nodes or list(modules[last_conv].parameters()) == []:
+    if last_conv not in modules or quantised_module(modules[last_conv]):
         return converted
     for node in list(graph.nodes):
         if node.op == "call_method" and node.target == "dequantize":
@@ -425,13 +440,10 @@ def bfloat16_floats(converted, last_conv):
             node.args = (cast,) + tuple(node.args[1:])
         elif node.op == "call_module":
             module = modules[node.target]
-            params = list(module.parameters())
-            if not params or any(p.dtype != torch.float32 for p in params):
-                continue  # a quantised module: its weights are packed, not parameters
-            module.to(torch.bfloat16)
-            for p in module.parameters():
-                if p.dim() == 4:
-                    p.data = p.data.contiguous(memory_format=torch.channels_last)
+            if quantised_module(module) or any(p.dtype != torch.float32
+                                               for p in module.parameters()):
+                continue
+            to_bfloat16_channels_last(module)
             if node.args[0].op == "placeholder":  # a float block that reads the input itself
                 with graph.inserting_before(node):
                     cast = graph.call_method("to", (node.args[0], torch.bfloat16))
@@ -578,10 +590,7 @@ def main(argv=None):
 
     scripted = torch.jit.script(model)
     x = validation[0][1]
-    bfloat16 = copy.deepcopy(float_model).to(torch.bfloat16)
-    for p in bfloat16.parameters():
-        if p.dim() == 4:
-            p.data = p.data.contiguous(memory_format=torch.channels_last)
+    bfloat16 = to_bfloat16_channels_last(copy.deepcopy(float_model))
     times = {
         "float32": timed(float_model, x, args.timing_runs),
         "bfloat16": timed(bfloat16, x.to(torch.bfloat16).contiguous(
