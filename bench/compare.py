@@ -2,12 +2,14 @@
 """ClearCut side by side with the reference runtime, @imgly/background-removal-node 1.4.5.
 
     tools/setup.sh --tests && /usr/bin/python3 bench/compare.py [--build DIR] [--runs N]
-                                                                [--out DIR] [--quick]
+                                            [--out DIR] [--ckpt MODEL] [--quick]
 
 Runs build/bin/clearcut-cli and tools/reference/reference_masks.mjs on the same photos, taking
 turns (one warm-up each, then N runs), and reports medians and the ratio ClearCut / reference:
 
   - time to first result: the wall time of a fresh process on one small real photo;
+  - the whole run: a fresh process on all the test photos (tests/data/photos), at the default
+    precision and, where the model has an int8 variant, in int8;
   - steady time per photo at ~0.2 MP and at 24 MP: ClearCut on a folder of K copies in one
     process, (wall after the model is ready) / K; the reference with --repeat K, its calls after
     the first (the first also loads the model);
@@ -15,8 +17,16 @@ turns (one warm-up each, then N runs), and reports medians and the ratio ClearCu
   - the hardware reference (clearcut-cli --probe-hardware) and the share of it ClearCut gets on
     ISNet; ClearCut's stage breakdown; ClearCut's time per photo from 1 to 48 MP;
   - the levers: 1024x1024 inference with each optimisation off and on, taking turns in the same
-    run (graph optimisation, precision, OpenMP wait policy, fast mode; with --baseline-build, a
-    second build such as one configured with -DCLEARCUT_TCMALLOC=OFF).
+    run (graph optimisation, precision including the int8 variant, OpenMP wait policy, fast
+    mode; with --baseline-build, a second build such as one configured with
+    -DCLEARCUT_TCMALLOC=OFF);
+  - parity per test photo: the masks at each precision (int8, bfloat16, the default) against
+    float32 and against the reference runtime's masks from the whole-run measure, with the parity
+    bounds the engine's `auto` and the tests hold them to.
+
+The int8 rows need the model's int8 variant (tools/make_int8_model.sh makes it beside the default
+model; --ckpt points at another model whose variant lies beside it). Without one, the int8 lever
+shows the precision that ran instead and why, and the int8 columns are left empty.
 
 Writes results.json, results.md and time_vs_mp.png to --out and prints the markdown at the end.
 The large photos are a real photo upscaled with mild grain (an upscaled photo is otherwise
@@ -41,6 +51,7 @@ from PIL import Image, ImageDraw, ImageFont
 ROOT = Path(__file__).resolve().parent.parent
 PHOTOS = ROOT / "tests" / "data" / "photos"
 SMALL_PHOTO = PHOTOS / "messi5.jpg"
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
 REFERENCE_DIR = ROOT / "tools" / "reference"
 REFERENCE_SCRIPT = REFERENCE_DIR / "reference_masks.mjs"
 REFERENCE_PACKAGE = REFERENCE_DIR / "node_modules" / "@imgly" / "background-removal-node"
@@ -50,6 +61,10 @@ ISNET_GFLOP = 319.0
 IMAGE_STAGES = ("decode_ms", "preprocess_ms", "infer_ms", "post_ms", "encode_ms")
 MODEL_STAGES = ("read_ms", "load_ms", "optimize_ms", "warmup_ms", "ready_ms")
 GRAIN_SIGMA = 3.0
+# The parity bounds (engine/ModelSpec, test_parity): mean abs mask difference of 255, and the IoU
+# of the masks >= 128.
+PARITY_MAX_MEAN = 2.0
+PARITY_MIN_IOU = 0.98
 JPEG_QUALITY = 92
 
 
@@ -87,9 +102,10 @@ def tail(text, lines=8):
 
 
 class ClearCut:
-    def __init__(self, build, scratch):
+    def __init__(self, build, scratch, ckpt=None):
         self.cli = build / "bin" / "clearcut-cli"
         self.scratch = scratch
+        self.model_flags = ["-c", str(ckpt)] if ckpt else []
         if not os.access(self.cli, os.X_OK):
             raise BenchError(f"{self.cli} not found: run tools/setup.sh (or cmake --build "
                              f"{build}), or point --build at a build folder")
@@ -101,14 +117,16 @@ class ClearCut:
                              f"{tail(run.stderr)}")
         return json.loads(run.stdout.strip().splitlines()[-1])
 
-    def run(self, source, extra=(), env=None, cli=None):
+    def run(self, source, extra=(), env=None, cli=None, keep=None):
         """One fresh process on a photo or a folder; the --timings report with wall_ms and rss_mb
-        added. extra: more flags; env: variables to set; cli: another build's clearcut-cli."""
-        dest = self.scratch / "clearcut-out"
+        added. extra: more flags; env: variables to set; cli: another build's clearcut-cli;
+        keep: a folder for the outputs (otherwise they are thrown away)."""
+        dest = keep or self.scratch / "clearcut-out"
         shutil.rmtree(dest, ignore_errors=True)
         run = run_child([str(cli or self.cli), "-s", str(source), "-d", str(dest), "--timings",
-                         "-q", *extra], self.scratch, env)
-        shutil.rmtree(dest, ignore_errors=True)
+                         "-q", *self.model_flags, *extra], self.scratch, env)
+        if keep is None:
+            shutil.rmtree(dest, ignore_errors=True)
         report = None
         for line in reversed(run.stderr.strip().splitlines()):
             if line.startswith("{"):
@@ -135,17 +153,21 @@ class Reference:
             raise BenchError(f"the reference runtime is not installed ({REFERENCE_PACKAGE} is "
                              "missing): run tools/setup.sh --tests")
 
-    def run(self, photo, repeat=1):
-        """One fresh node process calling removeBackground() `repeat` times on photo."""
-        dest = self.scratch / "reference-out"
+    def run(self, photos, repeat=1, keep=None):
+        """One fresh node process calling removeBackground() `repeat` times on each of photos (a
+        path or a list); calls_ms: the last photo's calls. keep: a folder for the masks
+        (<stem>.png; otherwise they are thrown away)."""
+        photos = photos if isinstance(photos, list) else [photos]
+        dest = keep or self.scratch / "reference-out"
         shutil.rmtree(dest, ignore_errors=True)
         run = run_child([self.node, str(REFERENCE_SCRIPT), "--out", str(dest),
-                         "--repeat", str(repeat), str(photo)], self.scratch)
-        shutil.rmtree(dest, ignore_errors=True)
+                         "--repeat", str(repeat), *map(str, photos)], self.scratch)
+        if keep is None:
+            shutil.rmtree(dest, ignore_errors=True)
         lines = [line for line in run.stdout.splitlines() if line.startswith("{")]
-        if run.code != 0 or not lines:
-            raise BenchError(f"reference_masks.mjs on {photo} failed ({run.code}):\n"
-                             f"{tail(run.stderr)}")
+        if run.code != 0 or len(lines) != len(photos):
+            raise BenchError(f"reference_masks.mjs on {', '.join(p.name for p in photos)} "
+                             f"failed ({run.code}):\n{tail(run.stderr)}")
         return {"wall_ms": run.wall_ms, "rss_mb": run.rss_mb, "calls_ms": json.loads(lines[-1])["ms"]}
 
 
@@ -242,6 +264,7 @@ def measure_levers(clearcut, folder, runs, baseline_build):
         ("frozen + optimize_for_inference, float32",
          ["--optimize", "full", "--precision", "float32"], None, None),
         ("bfloat16, frozen", ["--optimize", "freeze", "--precision", "bfloat16"], None, None),
+        ("int8 variant", ["--precision", "int8"], None, None),
         ("default", [], None, None),
         ("default, OMP_WAIT_POLICY=ACTIVE (spinning workers)", [],
          {"OMP_WAIT_POLICY": "ACTIVE"}, None),
@@ -268,8 +291,58 @@ def measure_levers(clearcut, folder, runs, baseline_build):
                        "first_infer_ms": median(first),
                        "ready_ms": median([r["model"]["ready_ms"] for r in rs]),
                        "precision": rs[0]["model"].get("precision"),
+                       "precision_note": rs[0]["model"].get("precision_note"),
                        "optimization": rs[0]["model"].get("optimization")})
     return levers
+
+
+# --- parity ----------------------------------------------------------------------------------
+
+
+def read_mask(path):
+    with Image.open(path) as im:
+        return np.asarray(im.convert("L"), dtype=np.int16)
+
+
+def mask_agreement(a, b):
+    """(mean abs difference of 255, IoU of the masks >= 128), as test_parity measures them."""
+    if a.shape != b.shape:
+        raise BenchError(f"mask sizes differ: {a.shape} vs {b.shape}")
+    ours, theirs = a >= 128, b >= 128
+    union = np.count_nonzero(ours | theirs)
+    iou = np.count_nonzero(ours & theirs) / union if union else 1.0
+    return {"mean_abs": float(np.abs(a - b).mean()), "iou": float(iou),
+            "within": bool(np.abs(a - b).mean() <= PARITY_MAX_MEAN and iou >= PARITY_MIN_IOU)}
+
+
+def measure_parity(clearcut, photos, folder, reference_masks, work):
+    """Each precision's masks for the photos (the network's probability at full size: -t map,
+    no refinement), against float32's and against the reference runtime's."""
+    masks, ran = {}, {}
+    for precision in ("float32", "bfloat16", "int8", "auto"):
+        dest = work / f"masks-{precision}"
+        report = clearcut.run(folder, ["-t", "map", "--refine", "off", "--precision", precision],
+                              keep=dest)
+        ran[precision] = {"precision": report["model"].get("precision"),
+                          "note": report["model"].get("precision_note")}
+        log(f"  masks, --precision {precision}: {ran[precision]['precision']} ran")
+        masks[precision] = {p.stem: read_mask(dest / f"{p.stem}_map.png") for p in photos}
+    int8_ran = ran["int8"]["precision"] == "int8"
+    rows = []
+    for photo in photos:
+        stem = photo.stem
+        ref = read_mask(reference_masks / f"{stem}.png")
+        row = {"photo": photo.name,
+               "float32_vs_reference": mask_agreement(masks["float32"][stem], ref)}
+        for precision in ("bfloat16", "int8", "auto"):
+            if precision == "int8" and not int8_ran:
+                continue
+            row[f"{precision}_vs_float32"] = mask_agreement(masks[precision][stem],
+                                                            masks["float32"][stem])
+            row[f"{precision}_vs_reference"] = mask_agreement(masks[precision][stem], ref)
+        rows.append(row)
+    return {"ran": ran, "int8_available": int8_ran, "photos": rows,
+            "bounds": {"max_mean_abs": PARITY_MAX_MEAN, "min_iou": PARITY_MIN_IOU}}
 
 
 def measure(args, clearcut, reference, work):
@@ -313,6 +386,28 @@ def measure(args, clearcut, reference, work):
                                     lambda: clearcut.run(SMALL_PHOTO),
                                     lambda: reference.run(SMALL_PHOTO))
 
+    # The whole run: every test photo in one fresh process, at the default precision and in
+    # int8, taking turns with the reference, whose last run's masks the parity table uses.
+    test_photos = sorted(p for p in PHOTOS.iterdir() if p.suffix.lower() in PHOTO_SUFFIXES)
+    log(f"whole run, the {len(test_photos)} test photos")
+    reference_masks = work / "reference-masks"
+    whole = {"default": [], "int8": [], "reference": []}
+    for i in range(warmups + runs):
+        cc = clearcut.run(PHOTOS)
+        cc8 = clearcut.run(PHOTOS, ["--precision", "int8"])
+        ref = reference.run(test_photos, keep=reference_masks)
+        log(f"  whole run {'warm-up' if i < warmups else f'run {i - warmups + 1}/{runs}'}: "
+            f"ClearCut {cc['wall_ms'] / 1000:.2f} s ({cc['model']['precision']}), "
+            f"{cc8['wall_ms'] / 1000:.2f} s ({cc8['model']['precision']}), "
+            f"reference {ref['wall_ms'] / 1000:.2f} s")
+        if i >= warmups:
+            whole["default"].append(cc)
+            whole["int8"].append(cc8)
+            whole["reference"].append(ref)
+
+    log("parity per photo: masks at each precision")
+    parity = measure_parity(clearcut, test_photos, PHOTOS, reference_masks, work)
+
     log(f"steady per photo, {SMALL_PHOTO.name} x {k_small}")
     small_cc, small_ref = alternate("small", warmups, runs,
                                     lambda: clearcut.run(small_folder),
@@ -353,13 +448,26 @@ def measure(args, clearcut, reference, work):
 
     comparisons = []
 
-    def compare(key, label, unit, cc, ref, note=""):
+    def compare(key, label, unit, cc, ref, note="", precision=None):
         comparisons.append({"key": key, "label": label, "unit": unit, "clearcut": cc,
-                            "reference": ref, "ratio": ratio(cc, ref), "note": note})
+                            "reference": ref, "ratio": ratio(cc, ref), "note": note,
+                            "precision": precision})
 
     compare("first_result_ms", f"Time to first result, fresh process, {SMALL_PHOTO.name} "
             f"({small_mp:.2f} MP)", "ms", median([r["wall_ms"] for r in first_cc]),
             median([r["wall_ms"] for r in first_ref]))
+    whole_ref = median([r["wall_ms"] for r in whole["reference"]])
+    whole_note = ("ClearCut writes RGBA cut-outs with edge refinement; the reference writes "
+                  "its masks")
+    default_precision = whole["default"][0]["model"]["precision"]
+    compare("whole_run_ms", f"Whole run, fresh process, the {len(test_photos)} test photos "
+            f"({default_precision}, the default)", "ms",
+            median([r["wall_ms"] for r in whole["default"]]), whole_ref, whole_note,
+            f"{default_precision}, the default")
+    if parity["int8_available"]:
+        compare("whole_run_int8_ms", f"Whole run, fresh process, the {len(test_photos)} test "
+                "photos (int8)", "ms", median([r["wall_ms"] for r in whole["int8"]]), whole_ref,
+                whole_note, "int8")
     compare("steady_small_ms", f"Per photo, steady, {small_mp:.2f} MP", "ms",
             per_photo_cc(small_cc, k_small), per_photo_ref(small_ref),
             f"ClearCut: {k_small} in one process; reference: --repeat {k_small}, calls 2..")
@@ -411,12 +519,14 @@ def measure(args, clearcut, reference, work):
                   "precision": small_cc[0]["model"].get("precision")},
         "comparisons": comparisons,
         "levers": levers,
+        "parity": parity,
         "clearcut_model_stages": {k: median([r["model"][k] for r in first_cc])
                                   for k in MODEL_STAGES},
         "clearcut_image_stages": {"small": small_stages, "24mp": big_stages},
         "sweep": sweep,
         "raw": {
             "first_result": {"clearcut": first_cc, "reference": first_ref},
+            "whole_run": whole,
             "steady_small": {"clearcut": small_cc, "reference": small_ref},
             "steady_24mp": {"clearcut": big_cc, "reference": big_ref},
             "one_24mp": {"clearcut": rss_cc, "reference": rss_ref},
@@ -461,6 +571,17 @@ def markdown(results):
         "encoding included; the reference's is its calls after the first, which decode from "
         "memory and return raw RGBA (no file read, no encode).",
         "",
+    ]
+    comp = {c["key"]: c for c in results["comparisons"]}
+    for key in ("whole_run_ms", "whole_run_int8_ms"):
+        if key in comp and comp[key]["ratio"] is not None:
+            c = comp[key]
+            lines.append(f"**Whole-run ratio ({c['precision']}): "
+                         f"{c['ratio']:.2f}** — ClearCut {fmt(c['clearcut'], 'ms')} against "
+                         f"the reference's {fmt(c['reference'], 'ms')}"
+                         f" ({1 / c['ratio']:.1f}x as fast).")
+    lines += [
+        "",
         f"Hardware reference: conv2d [1,128,256,256] * [128,128,3,3] through LibTorch, float32 "
         f"**{hw['conv_gflops']:.1f} GFLOP/s** ({hw['conv_ms']:.1f} ms)"
         + (f", bfloat16 **{hw['conv_bf16_gflops']:.1f} GFLOP/s** ({hw['conv_bf16_ms']:.1f} ms)"
@@ -479,12 +600,20 @@ def markdown(results):
         "|---|---|---|---:|---:|---:|",
     ]
     default = next((lv for lv in results["levers"] if lv["label"] == "default"), None)
+    notes = []
     for lv in results["levers"]:
         rel = ratio(lv["infer_ms"], default["infer_ms"]) if default else None
-        lines.append(f"| {lv['label']} | {lv['precision']} | {lv['optimization']} | "
+        precision = lv["precision"]
+        if lv.get("precision_note"):
+            notes.append(lv["precision_note"])
+            precision += f" [{len(notes)}]"
+        lines.append(f"| {lv['label']} | {precision} | {lv['optimization']} | "
                      f"{fmt(lv['infer_ms'], 'ms')} | "
                      + (f"{rel:.2f}x" if rel is not None else "–")
                      + f" | {fmt(lv['ready_ms'], 'ms')} |")
+    if notes:
+        lines += [""] + [f"[{i + 1}] {note}" for i, note in enumerate(notes)]
+    lines += parity_markdown(results["parity"])
     lines += [
         "",
         "Each lever runs a folder of small photos in a fresh process; its `ready` includes the "
@@ -515,6 +644,42 @@ def markdown(results):
                      f"{fmt(s['per_photo_ms'], 'ms')} | {s['decode_ms']:.0f} | "
                      f"{s['infer_ms']:.0f} | {s['encode_ms']:.0f} |")
     return "\n".join(lines) + "\n"
+
+
+def parity_markdown(parity):
+    """The per-photo parity table: each precision against float32 and against the reference."""
+    bounds = parity["bounds"]
+    ran = parity["ran"]
+    columns = [("float32", "reference")]
+    for precision in ("int8", "bfloat16", "auto"):
+        if precision == "int8" and not parity["int8_available"]:
+            continue
+        columns += [(precision, "float32"), (precision, "reference")]
+
+    def title(precision, against):
+        name = f"auto ({ran['auto']['precision']})" if precision == "auto" else precision
+        return f"{name} vs {against}"
+
+    lines = [
+        "",
+        f"Parity per test photo: mean abs mask difference (of 255) / IoU of the masks >= 128; "
+        f"✗ marks one outside the bounds (mean <= {bounds['max_mean_abs']:g}, IoU >= "
+        f"{bounds['min_iou']:g}). Masks are the network's probability at full size "
+        "(`-t map --refine off`); the reference's come from the whole-run measure.",
+        "",
+        "| Photo | " + " | ".join(title(*c) for c in columns) + " |",
+        "|---|" + "---:|" * len(columns),
+    ]
+    for row in parity["photos"]:
+        cells = []
+        for precision, against in columns:
+            a = row[f"{precision}_vs_{against}"]
+            cells.append(f"{a['mean_abs']:.2f} / {a['iou']:.3f}" + ("" if a["within"] else " ✗"))
+        lines.append(f"| {row['photo']} | " + " | ".join(cells) + " |")
+    if not parity["int8_available"]:
+        lines += ["", f"No int8 rows: --precision int8 ran {ran['int8']['precision']}"
+                  + (f" ({ran['int8']['note']})" if ran["int8"].get("note") else "") + "."]
+    return lines
 
 
 def font(size):
@@ -628,6 +793,9 @@ def main():
     parser.add_argument("--baseline-build",
                         help="another build folder to time as a lever (e.g. one configured "
                              "with -DCLEARCUT_TCMALLOC=OFF)")
+    parser.add_argument("--ckpt",
+                        help="the model ClearCut runs (default: the default model); its int8 "
+                             "variant is looked for beside it (<stem>-int8.pt)")
     parser.add_argument("--quick", action="store_true",
                         help="a smoke check: 1 run, no warm-ups but the first, fewer sizes")
     args = parser.parse_args()
@@ -645,7 +813,8 @@ def main():
             work = Path(tmp)
             scratch = work / "scratch"
             scratch.mkdir()
-            clearcut = ClearCut(Path(args.build).resolve(), scratch)
+            clearcut = ClearCut(Path(args.build).resolve(), scratch,
+                                Path(args.ckpt).resolve() if args.ckpt else None)
             reference = Reference(scratch)
             results = measure(args, clearcut, reference, work)
     except BenchError as e:
