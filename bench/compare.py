@@ -678,7 +678,8 @@ def parity_markdown(parity):
         lines.append(f"| {row['photo']} | " + " | ".join(cells) + " |")
     if not parity["int8_available"]:
         lines += ["", f"No int8 rows: --precision int8 ran {ran['int8']['precision']}"
-                  + (f" ({ran['int8']['note']})" if ran["int8"].get("note") else "") + "."]
+                  + (f" ({ran['int8']['note']})" if ran["int8"].get("note") else "")
+                  + ". tools/make_int8_model.sh makes the variant beside the default model."]
     return lines
 
 
