@@ -238,20 +238,20 @@ def log(message):
     print(message, file=sys.stderr, flush=True)
 
 
-def alternate(name, warmups, runs, clearcut_step, reference_step):
-    """ClearCut, reference, ClearCut, reference ...; the warm-up rounds are thrown away."""
-    cc, ref = [], []
+def alternate(name, warmups, runs, *steps):
+    """Each step, a (label, function), in turn, round after round (ClearCut, reference, ClearCut,
+    reference ...); the warm-up rounds are thrown away. One list of results per step."""
+    results = [[] for _ in steps]
     for i in range(warmups + runs):
         label = "warm-up" if i < warmups else f"run {i - warmups + 1}/{runs}"
-        a = clearcut_step()
-        b = reference_step() if reference_step else None
-        log(f"  {name} {label}: ClearCut {a['wall_ms'] / 1000:.2f} s"
-            + (f", reference {b['wall_ms'] / 1000:.2f} s" if b else ""))
-        if i >= warmups:
-            cc.append(a)
-            if b:
-                ref.append(b)
-    return cc, ref
+        walls = []
+        for (step_label, step), kept in zip(steps, results):
+            result = step()
+            walls.append(f"{step_label} {result['wall_ms'] / 1000:.2f} s")
+            if i >= warmups:
+                kept.append(result)
+        log(f"  {name} {label}: {', '.join(walls)}")
+    return results
 
 
 def measure_levers(clearcut, folder, runs, baseline_build):
@@ -311,13 +311,15 @@ def mask_agreement(a, b):
     ours, theirs = a >= 128, b >= 128
     union = np.count_nonzero(ours | theirs)
     iou = np.count_nonzero(ours & theirs) / union if union else 1.0
-    return {"mean_abs": float(np.abs(a - b).mean()), "iou": float(iou),
-            "within": bool(np.abs(a - b).mean() <= PARITY_MAX_MEAN and iou >= PARITY_MIN_IOU)}
+    mean_abs = float(np.abs(a - b).mean())
+    return {"mean_abs": mean_abs, "iou": float(iou),
+            "within": bool(mean_abs <= PARITY_MAX_MEAN and iou >= PARITY_MIN_IOU)}
 
 
-def measure_parity(clearcut, photos, folder, reference_masks, work):
+def precision_masks(clearcut, photos, folder, work):
     """Each precision's masks for the photos (the network's probability at full size: -t map,
-    no refinement), against float32's and against the reference runtime's."""
+    no refinement), {precision: {stem: mask}}, and what ran for each ({precision: {precision,
+    note}}: without an int8 variant, --precision int8 runs the float model and says why)."""
     masks, ran = {}, {}
     for precision in ("float32", "bfloat16", "int8", "auto"):
         dest = work / f"masks-{precision}"
@@ -327,7 +329,12 @@ def measure_parity(clearcut, photos, folder, reference_masks, work):
                           "note": report["model"].get("precision_note")}
         log(f"  masks, --precision {precision}: {ran[precision]['precision']} ran")
         masks[precision] = {p.stem: read_mask(dest / f"{p.stem}_map.png") for p in photos}
-    int8_ran = ran["int8"]["precision"] == "int8"
+    return masks, ran
+
+
+def parity_table(masks, ran, int8_available, photos, reference_masks):
+    """Per photo, each precision's mask against float32's and against the reference runtime's
+    (reference_masks/<stem>.png); int8's only when the int8 variant ran."""
     rows = []
     for photo in photos:
         stem = photo.stem
@@ -335,13 +342,13 @@ def measure_parity(clearcut, photos, folder, reference_masks, work):
         row = {"photo": photo.name,
                "float32_vs_reference": mask_agreement(masks["float32"][stem], ref)}
         for precision in ("bfloat16", "int8", "auto"):
-            if precision == "int8" and not int8_ran:
+            if precision == "int8" and not int8_available:
                 continue
             row[f"{precision}_vs_float32"] = mask_agreement(masks[precision][stem],
                                                             masks["float32"][stem])
             row[f"{precision}_vs_reference"] = mask_agreement(masks[precision][stem], ref)
         rows.append(row)
-    return {"ran": ran, "int8_available": int8_ran, "photos": rows,
+    return {"ran": ran, "int8_available": int8_available, "photos": rows,
             "bounds": {"max_mean_abs": PARITY_MAX_MEAN, "min_iou": PARITY_MIN_IOU}}
 
 
@@ -383,44 +390,43 @@ def measure(args, clearcut, reference, work):
     # brings both runtimes' files into the page cache.)
     log(f"time to first result, {SMALL_PHOTO.name}")
     first_cc, first_ref = alternate("first result", 1, runs,
-                                    lambda: clearcut.run(SMALL_PHOTO),
-                                    lambda: reference.run(SMALL_PHOTO))
+                                    ("ClearCut", lambda: clearcut.run(SMALL_PHOTO)),
+                                    ("reference", lambda: reference.run(SMALL_PHOTO)))
+
+    # ClearCut's masks for the test photos at each precision; they also tell whether the model
+    # has an int8 variant to run.
+    test_photos = sorted(p for p in PHOTOS.iterdir() if p.suffix.lower() in PHOTO_SUFFIXES)
+    log(f"masks at each precision, the {len(test_photos)} test photos")
+    masks, ran = precision_masks(clearcut, test_photos, PHOTOS, work)
+    int8_available = ran["int8"]["precision"] == "int8"
 
     # The whole run: every test photo in one fresh process, at the default precision and in
     # int8, taking turns with the reference, whose last run's masks the parity table uses.
-    test_photos = sorted(p for p in PHOTOS.iterdir() if p.suffix.lower() in PHOTO_SUFFIXES)
     log(f"whole run, the {len(test_photos)} test photos")
     reference_masks = work / "reference-masks"
-    whole = {"default": [], "int8": [], "reference": []}
-    for i in range(warmups + runs):
-        cc = clearcut.run(PHOTOS)
-        cc8 = clearcut.run(PHOTOS, ["--precision", "int8"])
-        ref = reference.run(test_photos, keep=reference_masks)
-        log(f"  whole run {'warm-up' if i < warmups else f'run {i - warmups + 1}/{runs}'}: "
-            f"ClearCut {cc['wall_ms'] / 1000:.2f} s ({cc['model']['precision']}), "
-            f"{cc8['wall_ms'] / 1000:.2f} s ({cc8['model']['precision']}), "
-            f"reference {ref['wall_ms'] / 1000:.2f} s")
-        if i >= warmups:
-            whole["default"].append(cc)
-            whole["int8"].append(cc8)
-            whole["reference"].append(ref)
-
-    log("parity per photo: masks at each precision")
-    parity = measure_parity(clearcut, test_photos, PHOTOS, reference_masks, work)
+    steps = [("ClearCut", lambda: clearcut.run(PHOTOS))]
+    if int8_available:
+        steps.append(("ClearCut int8", lambda: clearcut.run(PHOTOS, ["--precision", "int8"])))
+    steps.append(("reference", lambda: reference.run(test_photos, keep=reference_masks)))
+    *whole_cc, whole_ref = alternate("whole run", warmups, runs, *steps)
+    whole = {"default": whole_cc[0], "int8": whole_cc[1] if int8_available else [],
+             "reference": whole_ref}
+    parity = parity_table(masks, ran, int8_available, test_photos, reference_masks)
 
     log(f"steady per photo, {SMALL_PHOTO.name} x {k_small}")
     small_cc, small_ref = alternate("small", warmups, runs,
-                                    lambda: clearcut.run(small_folder),
-                                    lambda: reference.run(SMALL_PHOTO, k_small))
+                                    ("ClearCut", lambda: clearcut.run(small_folder)),
+                                    ("reference", lambda: reference.run(SMALL_PHOTO, k_small)))
 
     log(f"steady per photo, 24 MP x {k_big}")
     big_cc, big_ref = alternate("24 MP", warmups, runs,
-                                lambda: clearcut.run(big_folder),
-                                lambda: reference.run(big, k_big))
+                                ("ClearCut", lambda: clearcut.run(big_folder)),
+                                ("reference", lambda: reference.run(big, k_big)))
 
     log("peak RSS, one 24 MP photo")
     rss_cc, rss_ref = alternate("one 24 MP photo", 0, rss_runs,
-                                lambda: clearcut.run(big), lambda: reference.run(big))
+                                ("ClearCut", lambda: clearcut.run(big)),
+                                ("reference", lambda: reference.run(big)))
 
     log("levers, 1024x1024 inference")
     levers = measure_levers(clearcut, small_folder, runs, args.baseline_build)
@@ -464,7 +470,7 @@ def measure(args, clearcut, reference, work):
             f"({default_precision}, the default)", "ms",
             median([r["wall_ms"] for r in whole["default"]]), whole_ref, whole_note,
             f"{default_precision}, the default")
-    if parity["int8_available"]:
+    if int8_available:
         compare("whole_run_int8_ms", f"Whole run, fresh process, the {len(test_photos)} test "
                 "photos (int8)", "ms", median([r["wall_ms"] for r in whole["int8"]]), whole_ref,
                 whole_note, "int8")
