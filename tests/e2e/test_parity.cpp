@@ -20,6 +20,8 @@
 
 #include <opencv2/core.hpp>
 
+#include <map>
+
 using namespace clearcut;
 
 class TestParity : public QObject
@@ -32,18 +34,19 @@ private Q_SLOTS:
     void maskMatchesReference();
 
 private:
-    std::unique_ptr<EngineThread> m_float32;
-    std::unique_ptr<EngineThread> m_bfloat16;
-    std::unique_ptr<EngineThread> m_default;
-    QString m_defaultPrecision;
+    struct Loaded
+    {
+        std::unique_ptr<EngineThread> thread;
+        QString precision; // what runs: Auto's pick, or the one asked for
+    };
+    std::map<Precision, Loaded> m_engines; // float32, bfloat16 and the default (Auto)
 };
 
 namespace {
 
-// The engine with the default model loaded in `precision` (Auto: whichever it picks, named in
-// *loaded).
-std::unique_ptr<EngineThread> loadedEngine(Precision precision, QString *error,
-                                           QString *loaded = nullptr)
+// The engine with the default model loaded in `precision` (Auto: whichever it picks), and the
+// precision that runs in *loaded.
+std::unique_ptr<EngineThread> loadedEngine(Precision precision, QString *error, QString *loaded)
 {
     auto thread = std::make_unique<EngineThread>();
     Engine *engine = thread->engine();
@@ -63,7 +66,7 @@ std::unique_ptr<EngineThread> loadedEngine(Precision precision, QString *error,
                  (precision == Precision::Float32 ? QLatin1String("float32")
                                                   : QLatin1String("bfloat16")))
         *error = QStringLiteral("the model did not load in the precision asked for");
-    if (loaded && error->isEmpty())
+    if (error->isEmpty())
         *loaded = ready.first().first().value<ModelInfo>().precision;
     return error->isEmpty() ? std::move(thread) : nullptr;
 }
@@ -73,14 +76,13 @@ std::unique_ptr<EngineThread> loadedEngine(Precision precision, QString *error,
 void TestParity::initTestCase()
 {
     REQUIRE_REAL_MODEL();
-    QString error;
-    m_float32 = loadedEngine(Precision::Float32, &error);
-    QVERIFY2(m_float32, qPrintable(error));
-    m_bfloat16 = loadedEngine(Precision::BFloat16, &error);
-    QVERIFY2(m_bfloat16, qPrintable(error));
-    m_default = loadedEngine(Precision::Auto, &error, &m_defaultPrecision);
-    QVERIFY2(m_default, qPrintable(error));
-    qInfo("the default precision here: %s", qPrintable(m_defaultPrecision));
+    for (const Precision precision : {Precision::Float32, Precision::BFloat16, Precision::Auto}) {
+        QString error;
+        Loaded &loaded = m_engines[precision];
+        loaded.thread = loadedEngine(precision, &error, &loaded.precision);
+        QVERIFY2(loaded.thread, qPrintable(error));
+    }
+    qInfo("the default precision here: %s", qPrintable(m_engines[Precision::Auto].precision));
 }
 
 void TestParity::maskMatchesReference_data()
@@ -118,13 +120,8 @@ void TestParity::maskMatchesReference()
     const auto precision = Precision(precisionValue);
     QFETCH(double, maxMeanAbs);
     QFETCH(double, minIou);
-    Engine *engine = (precision == Precision::Float32    ? m_float32
-                      : precision == Precision::BFloat16 ? m_bfloat16
-                                                         : m_default)
-                         ->engine();
-    const QString precisionName = precision == Precision::Float32    ? QStringLiteral("float32")
-                                  : precision == Precision::BFloat16 ? QStringLiteral("bfloat16")
-                                                                     : m_defaultPrecision;
+    const Loaded &loaded = m_engines.at(precision);
+    Engine *engine = loaded.thread->engine();
     const DecodeResult decoded = ImageIO::decodeFile(photo);
     QVERIFY2(decoded.image, qPrintable(decoded.error));
     const DecodeResult expected = ImageIO::decodeFile(reference);
@@ -151,7 +148,7 @@ void TestParity::maskMatchesReference()
     const double unionArea = cv::countNonZero(ours | theirs);
     const double iou = unionArea > 0 ? intersection / unionArea : 1.0;
     qInfo("%s, %s: mean abs diff %.3f/255, IoU %.4f", qPrintable(QFileInfo(photo).fileName()),
-          qPrintable(precisionName), meanAbs, iou);
+          qPrintable(loaded.precision), meanAbs, iou);
     QVERIFY2(meanAbs <= maxMeanAbs, qPrintable(QString::number(meanAbs)));
     QVERIFY2(iou >= minIou, qPrintable(QString::number(iou)));
 }
