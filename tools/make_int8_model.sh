@@ -36,8 +36,9 @@ if not os.path.isfile(variant) or not os.path.isfile(os.path.join(folder, "isnet
     sys.exit(0)
 have = json.load(open(variant))
 base = json.load(open(os.path.join(folder, "isnet.json")))
-if have.get("quantization", {}).get("quantizer_version") != version:
-    print(f"quantizer_version {have.get('quantization', {}).get('quantizer_version')} != {version}")
+made_by = have.get("quantization", {}).get("quantizer_version")
+if made_by != version:
+    print(f"quantizer_version {made_by} != {version}")
 elif have.get("source", {}).get("onnx_sha256") != base.get("source", {}).get("onnx_sha256"):
     print("made from another ONNX than the float model")
 EOF
